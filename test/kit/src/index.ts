@@ -1,0 +1,4 @@
+// @shopwatch/testkit — helpers for integration tests against the real local infrastructure
+// (scripts/infra) and the real local Kubernetes control plane (scripts/cluster).
+export * from './infra.ts';
+export * from './k8s.ts';
