@@ -6,7 +6,7 @@ SHELL := /bin/bash
 # Node 24 LTS (from the npm registry, cached under ~/.cache/shopwatch) goes first on PATH
 # for every recipe, so `npm`, `npx` and `node` all run on the version our images use.
 NODE_BIN := $(shell scripts/toolchain.sh)
-export PATH := $(CURDIR)/node_modules/.bin:$(NODE_BIN):$(PATH)
+export PATH := $(CURDIR)/.local/bin:$(CURDIR)/node_modules/.bin:$(NODE_BIN):$(PATH)
 # Integration tests and local runs find the infrastructure through these files.
 export SHOPWATCH_ROOT := $(CURDIR)
 

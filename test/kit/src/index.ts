@@ -1,4 +1,5 @@
 // @shopwatch/testkit — helpers for integration tests against the real local infrastructure
 // (scripts/infra) and the real local Kubernetes control plane (scripts/cluster).
+export * from './wait.ts';
 export * from './infra.ts';
 export * from './k8s.ts';
