@@ -1,0 +1,45 @@
+// The ServiceMonitor that makes Prometheus (via prometheus-operator) scrape the service.
+import type { LabelSelector, ServiceObservability } from '../api/v1alpha1.ts';
+import type { OperatorSettings } from './contract.ts';
+import { outputNames, ownedMetadata, type OwnedObject } from './meta.ts';
+
+export const DEFAULT_METRICS_PORT = 'http';
+export const DEFAULT_METRICS_PATH = '/metrics';
+export const DEFAULT_SCRAPE_INTERVAL = '30s';
+
+function copySelector(selector: LabelSelector): LabelSelector {
+  const copy: LabelSelector = {};
+  if (selector.matchLabels) copy.matchLabels = { ...selector.matchLabels };
+  if (selector.matchExpressions) {
+    copy.matchExpressions = selector.matchExpressions.map((e) =>
+      e.values ? { key: e.key, operator: e.operator, values: [...e.values] } : { key: e.key, operator: e.operator },
+    );
+  }
+  return copy;
+}
+
+export function buildServiceMonitor(resource: ServiceObservability, settings: OperatorSettings): OwnedObject {
+  const service = resource.spec.service;
+  const metrics = service.metrics ?? {};
+  const endpoint: Record<string, unknown> = {
+    port: metrics.port ?? DEFAULT_METRICS_PORT,
+    path: metrics.path ?? DEFAULT_METRICS_PATH,
+    interval: metrics.interval ?? DEFAULT_SCRAPE_INTERVAL,
+  };
+  if (metrics.scrapeTimeout) endpoint.scrapeTimeout = metrics.scrapeTimeout;
+  // Rules and dashboards select on service="<spec.service.name>". prometheus-operator sets the
+  // `service` label to the Kubernetes Service's name, which may differ (e.g. a Helm fullname),
+  // so pin it to the declared name.
+  endpoint.relabelings = [{ action: 'replace', targetLabel: 'service', replacement: service.name }];
+
+  return {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'ServiceMonitor',
+    metadata: ownedMetadata(resource, settings, outputNames(resource).serviceMonitor),
+    spec: {
+      selector: copySelector(service.selector),
+      namespaceSelector: { matchNames: [resource.metadata.namespace] },
+      endpoints: [endpoint],
+    },
+  };
+}
