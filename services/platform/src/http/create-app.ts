@@ -1,0 +1,133 @@
+// The app factory every service starts from. It wires the contracts of DESIGN §3 once:
+// TypeBox-typed routes validated strictly, problem+json for every error (no stack traces or SQL
+// ever reach a client; 5xx details go to the log only), request ids, /livez, /readyz, /metrics and
+// /openapi.json generated from the route schemas.
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../telemetry/logger.ts';
+import { createMetrics, type ServiceMetrics } from '../telemetry/metrics.ts';
+import { fieldErrors, validatorCompiler } from './validation.ts';
+import { PROBLEM_CONTENT_TYPE, ProblemError, problemForStatus, type Problem } from './problem.ts';
+import { Readiness } from './readiness.ts';
+
+export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    readiness: Readiness;
+    metrics: ServiceMetrics;
+  }
+}
+
+export interface AppOptions {
+  service: string;
+  version?: string;
+  description?: string;
+  logger: Logger;
+  /** Reuse a registry (e.g. to add business metrics before the app exists); created otherwise. */
+  metrics?: ServiceMetrics;
+  /** Largest accepted request body in bytes (default 64 KiB: no route needs more). */
+  bodyLimit?: number;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const INFRA_ROUTES = new Set(['/livez', '/readyz', '/metrics', '/openapi.json']);
+
+export async function createApp(options: AppOptions): Promise<App> {
+  const metrics = options.metrics ?? createMetrics(options.service);
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: options.bodyLimit ?? 64 * 1024,
+    // Keep the client's request id if it is sane, so one id follows a request across services.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    requestIdLogLabel: 'request_id',
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('readiness', new Readiness());
+  app.decorate('metrics', metrics);
+  app.setValidatorCompiler(validatorCompiler);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const status = reply.statusCode;
+    if (!INFRA_ROUTES.has(route)) {
+      metrics.httpDuration.observe({ method: request.method, route, status_code: String(status) }, reply.elapsedTime / 1000);
+    }
+    if (status >= 500) request.log.error({ method: request.method, route, status }, 'request failed');
+    else request.log.debug({ method: request.method, route, status, ms: reply.elapsedTime }, 'request completed');
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    let problem: Problem;
+    let headers: Record<string, string> = {};
+    if (error.validation) {
+      problem = {
+        ...problemForStatus(400, 'The request does not match the schema.'),
+        type: 'https://shopwatch.dev/problems/validation',
+        title: 'Invalid request',
+        errors: fieldErrors(error.validationContext, error.validation as never),
+      };
+    } else if (error instanceof ProblemError) {
+      problem = error.toProblem(request.url);
+      headers = error.headers;
+    } else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      // Fastify's own client errors (bad JSON, body too large, wrong content type): their
+      // messages describe the request, never the server, so they are safe to return.
+      problem = problemForStatus(error.statusCode, error.message);
+      if (error.statusCode === 429 && reply.getHeader('retry-after') === undefined) headers['retry-after'] = '1';
+    } else {
+      request.log.error({ err: error }, 'unhandled error');
+      problem = problemForStatus(500, `An unexpected error occurred. Quote request id ${request.id} when reporting it.`);
+    }
+    sendProblem(reply.headers(headers), problem);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    sendProblem(reply, problemForStatus(404, `No route for ${request.method} ${request.url.split('?')[0]}.`));
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: options.service, version: options.version ?? '0.1.0', description: options.description ?? '' },
+    },
+  });
+
+  app.get('/livez', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    const result = await app.readiness.evaluate();
+    if (result.ready) return { status: 'ready', checks: result.checks };
+    return sendProblem(reply, {
+      ...problemForStatus(503, `Not ready: ${result.failing.join(', ')} failing.`),
+      failing: result.failing,
+      checks: result.checks,
+    });
+  });
+
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  return app as unknown as App;
+}
+
+export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  return reply.code(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+}

@@ -1,0 +1,24 @@
+// @shopwatch/platform — the kit every service is built on. Import from here only.
+export { loadConfig, withBaseConfig, BaseConfigSchema, ConfigError } from './config/load-config.ts';
+export type { BaseConfig } from './config/load-config.ts';
+export { createLogger, REDACTED_PATHS } from './telemetry/logger.ts';
+export type { Logger, LoggerSettings } from './telemetry/logger.ts';
+export { createMetrics, HTTP_DURATION_BUCKETS } from './telemetry/metrics.ts';
+export type { ServiceMetrics } from './telemetry/metrics.ts';
+export { startTracing } from './telemetry/tracing.ts';
+export type { Tracing, TracingSettings } from './telemetry/tracing.ts';
+export { createApp, sendProblem } from './http/create-app.ts';
+export type { App, AppOptions } from './http/create-app.ts';
+export { ProblemError, problems, problemForStatus, PROBLEM_CONTENT_TYPE } from './http/problem.ts';
+export type { Problem, FieldError } from './http/problem.ts';
+export { Readiness } from './http/readiness.ts';
+export type { ReadinessCheck, ReadinessResult } from './http/readiness.ts';
+export { runService, startOrExit } from './http/run-service.ts';
+export type { RunOptions } from './http/run-service.ts';
+export { watchFaults, parseFaults } from './faults/faults.ts';
+export type { Faults, FaultsOptions } from './faults/faults.ts';
+export { issueToken, verifyToken, requireAuth } from './auth/jwt.ts';
+export type { Principal, Role, JwtSettings } from './auth/jwt.ts';
+export { MeteredCache } from './cache/metered-cache.ts';
+export type { MeteredCacheOptions } from './cache/metered-cache.ts';
+export * from './db/index.ts';

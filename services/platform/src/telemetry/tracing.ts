@@ -1,0 +1,46 @@
+// Distributed tracing with the OpenTelemetry Node SDK: Fastify (via @fastify/otel), PostgreSQL and
+// Kafka spans, exported over OTLP/HTTP in batches, sampled by trace id ratio and following the
+// parent's decision (so one checkout is traced across every service or not at all).
+// Off entirely when no endpoint is configured: no SDK, no hooks, no cost.
+//
+// It must start before fastify/pg/kafkajs are imported, because instrumentation patches modules as
+// they load; a service's server.ts calls `startTracing()` and only then imports its app.
+import { register } from 'node:module';
+import { FastifyOtelInstrumentation } from '@fastify/otel';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace';
+
+export interface TracingSettings {
+  service: string;
+  /** OTLP/HTTP base URL, e.g. http://otel-collector:4318; tracing is off when absent. */
+  endpoint?: string | undefined;
+  /** Share of new traces sampled, 0..1. */
+  sampleRatio: number;
+}
+
+export interface Tracing {
+  enabled: boolean;
+  shutdown(): Promise<void>;
+}
+
+export function startTracing(settings: TracingSettings): Tracing {
+  if (!settings.endpoint) return { enabled: false, shutdown: async () => undefined };
+  // ESM modules are only patchable through the import-in-the-middle loader hook.
+  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+  const exporter = new OTLPTraceExporter({ url: `${settings.endpoint.replace(/\/$/, '')}/v1/traces` });
+  const sdk = new NodeSDK({
+    serviceName: settings.service,
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(settings.sampleRatio) }),
+    spanProcessors: [new BatchSpanProcessor({ exporter, maxQueueSize: 4096, scheduledDelayMillis: 2000 })],
+    instrumentations: [
+      new FastifyOtelInstrumentation({ registerOnInitialization: true, ignorePaths: (opts) => ['/livez', '/readyz', '/metrics'].includes(opts.url) }),
+      new PgInstrumentation({ enhancedDatabaseReporting: false }),
+      new KafkaJsInstrumentation(),
+    ],
+  });
+  sdk.start();
+  return { enabled: true, shutdown: () => sdk.shutdown() };
+}
