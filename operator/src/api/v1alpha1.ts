@@ -119,11 +119,30 @@ export interface OutputSpec {
   grafanaDashboard?: { enabled: boolean; instanceSelector?: LabelSelector };
 }
 
+/**
+ * Thresholds of the golden-signal alerts generated for every service (added in v1alpha1 as an
+ * optional field; every threshold has a default).
+ */
+export interface GoldenSignalsSpec {
+  /** Default true. */
+  enabled?: boolean;
+  /** Share of 5xx responses over 5m that fires a warning, as a string, default `"0.05"`. */
+  errorRatio?: string;
+  /** p99 HTTP latency in seconds that fires a warning, default `"1"`. */
+  latencyP99Seconds?: string;
+  /** p99 event-loop lag in seconds that fires a warning, default `"0.2"`. */
+  eventLoopLagSeconds?: string;
+  /** Container restarts within 15 minutes that fire a warning, default 3. */
+  restarts?: number;
+}
+
 export interface ServiceObservabilitySpec {
   service: ServiceRef;
   slos?: Slo[];
   dashboard?: DashboardSpec;
   alerts?: AlertSpec[];
+  /** Optional (added): golden-signal alert thresholds. */
+  goldenSignals?: GoldenSignalsSpec;
   output?: OutputSpec;
 }
 
