@@ -1,0 +1,179 @@
+# Shared by up.sh, down.sh and ctl.sh (sourced): where things live, how each control-plane
+# component is started, how we know it is healthy, and how it is stopped.
+# shellcheck shell=bash
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+. "$here/versions.sh"
+
+# Loopback ports, chosen away from the other local infrastructure (see docs/local-infra.md).
+ETCD_PORT=52379
+ETCD_PEER_PORT=52380
+APISERVER_PORT=56443
+KCM_PORT=50257
+SCHEDULER_PORT=50259
+KWOK_PORT=50263
+KWOK_NODES="${SHOPWATCH_KWOK_NODES:-2}"
+SERVICE_CIDR=10.96.0.0/16
+
+CLUSTER_DIR="$root/.local/cluster"
+PKI="$CLUSTER_DIR/pki"
+RUN_DIR="$CLUSTER_DIR/run"
+LOG_DIR="$root/.local/logs"
+KUBECONFIG_FILE="$root/.local/kubeconfig"
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+
+log() { echo "cluster: $*" >&2; }
+die() { echo "cluster: error: $*" >&2; exit 1; }
+
+bin_of() {
+  case "$1" in
+    etcd) echo "$ETCD_DIR/etcd" ;;
+    kwok) echo "$KWOK_DIR/kwok" ;;
+    kube-*) echo "$KUBE_DIR/$1" ;;
+    *) die "unknown component '$1' (one of: ${COMPONENTS[*]})" ;;
+  esac
+}
+
+port_of() {
+  case "$1" in
+    etcd) echo "$ETCD_PORT" ;;
+    kube-apiserver) echo "$APISERVER_PORT" ;;
+    kube-controller-manager) echo "$KCM_PORT" ;;
+    kube-scheduler) echo "$SCHEDULER_PORT" ;;
+    kwok) echo "$KWOK_PORT" ;;
+  esac
+}
+
+# Sets ARGS to the arguments of one component. Everything listens on 127.0.0.1 only.
+args_of() {
+  case "$1" in
+    etcd)
+      # No fsync: this is throwaway test state, and fsync dominates API latency on slow disks.
+      ARGS=(--name=shopwatch --data-dir="$CLUSTER_DIR/etcd" \
+        --listen-client-urls="http://127.0.0.1:$ETCD_PORT" --advertise-client-urls="http://127.0.0.1:$ETCD_PORT" \
+        --listen-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls="http://127.0.0.1:$ETCD_PEER_PORT" \
+        --initial-cluster="shopwatch=http://127.0.0.1:$ETCD_PEER_PORT" \
+        --unsafe-no-fsync --quota-backend-bytes=2147483648 --auto-compaction-retention=10m \
+        --log-level=warn)
+      ;;
+    kube-apiserver)
+      # allow-privileged so that Pod Security admission, not this flag, is what stops privileged pods.
+      ARGS=(--etcd-servers="http://127.0.0.1:$ETCD_PORT" \
+        --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$APISERVER_PORT" \
+        --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \
+        --client-ca-file="$PKI/ca.crt" \
+        --authorization-mode=Node,RBAC --enable-admission-plugins=NodeRestriction \
+        --service-account-issuer=https://kubernetes.default.svc.cluster.local \
+        --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
+        --service-cluster-ip-range="$SERVICE_CIDR" --allow-privileged=true \
+        --profiling=false --event-ttl=30m)
+      ;;
+    kube-controller-manager)
+      ARGS=(--kubeconfig="$CLUSTER_DIR/kube-controller-manager.kubeconfig" \
+        --authentication-kubeconfig="$CLUSTER_DIR/kube-controller-manager.kubeconfig" \
+        --authorization-kubeconfig="$CLUSTER_DIR/kube-controller-manager.kubeconfig" \
+        --bind-address=127.0.0.1 --secure-port="$KCM_PORT" --cert-dir="$CLUSTER_DIR/kube-controller-manager" \
+        --controllers='*' --use-service-account-credentials=true \
+        --service-account-private-key-file="$PKI/sa.key" --root-ca-file="$PKI/ca.crt" \
+        --cluster-signing-cert-file="$PKI/ca.crt" --cluster-signing-key-file="$PKI/ca.key" \
+        --service-cluster-ip-range="$SERVICE_CIDR" --leader-elect=false --profiling=false)
+      ;;
+    kube-scheduler)
+      ARGS=(--kubeconfig="$CLUSTER_DIR/kube-scheduler.kubeconfig" \
+        --authentication-kubeconfig="$CLUSTER_DIR/kube-scheduler.kubeconfig" \
+        --authorization-kubeconfig="$CLUSTER_DIR/kube-scheduler.kubeconfig" \
+        --bind-address=127.0.0.1 --secure-port="$SCHEDULER_PORT" --cert-dir="$CLUSTER_DIR/kube-scheduler" \
+        --leader-elect=false --profiling=false)
+      ;;
+    kwok)
+      ARGS=(--kubeconfig="$CLUSTER_DIR/kwok.kubeconfig" --config="$CLUSTER_DIR/kwok.yaml" \
+        --server-address="127.0.0.1:$KWOK_PORT" --manage-all-nodes=false \
+        --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
+        --cidr=10.244.0.0/16 --node-ip=10.240.0.1 --node-lease-duration-seconds=40)
+      ;;
+  esac
+}
+
+# Health: etcd over plain HTTP, the API server as admin, the rest on their always-allowed /healthz.
+healthy() {
+  local port; port="$(port_of "$1")"
+  case "$1" in
+    etcd) curl -sf --max-time 2 "http://127.0.0.1:$port/health" | grep -q '"health":"true"' ;;
+    kube-apiserver)
+      curl -sf --max-time 3 --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" \
+        "https://127.0.0.1:$port/readyz" >/dev/null ;;
+    kube-controller-manager | kube-scheduler) curl -skf --max-time 2 "https://127.0.0.1:$port/healthz" >/dev/null ;;
+    kwok) curl -sf --max-time 2 "http://127.0.0.1:$port/healthz" >/dev/null ;;
+  esac
+}
+
+pid_file() { echo "$RUN_DIR/$1.pid"; }
+
+# The pid of a running component, or nothing. Checks that the pid is still that program, so a
+# stale pid file (after a reboot or a crash) never makes us signal an unrelated process.
+pid_of() {
+  local f pid; f="$(pid_file "$1")"
+  [[ -f "$f" ]] || return 0
+  pid="$(cat "$f")"
+  if [[ -n "$pid" && -d "/proc/$pid" ]] && [[ "$(readlink -f "/proc/$pid/exe" 2>/dev/null)" == "$(readlink -f "$(bin_of "$1")")" ]]; then
+    echo "$pid"
+  fi
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+start_component() {
+  local name="$1" timeout="${2:-60}" bin pid port
+  bin="$(bin_of "$name")"
+  [[ -x "$bin" ]] || die "$bin is missing; run scripts/cluster/install.sh"
+  if [[ -n "$(pid_of "$name")" ]]; then
+    log "$name already running (pid $(pid_of "$name"))"
+  else
+    port="$(port_of "$name")"
+    port_in_use "$port" && die "port $port (for $name) is taken by another process: $(ss -ltnp "sport = :$port" 2>/dev/null | tail -n +2)"
+    mkdir -p "$RUN_DIR" "$LOG_DIR"
+    args_of "$name"
+    # setsid: the component outlives the shell (and a Ctrl-C in it) that ran `make cluster-up`.
+    setsid "$bin" "${ARGS[@]}" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
+    pid=$!
+    echo "$pid" >"$(pid_file "$name")"
+    log "started $name (pid $pid, log .local/logs/$name.log)"
+  fi
+  wait_healthy "$name" "$timeout"
+}
+
+wait_healthy() {
+  local name="$1" timeout="$2" deadline=$((SECONDS + $2))
+  until healthy "$name"; do
+    if [[ -z "$(pid_of "$name")" ]]; then
+      log "$name exited; last lines of .local/logs/$name.log:"
+      tail -n 25 "$LOG_DIR/$name.log" >&2 || true
+      die "$name failed to start"
+    fi
+    if ((SECONDS >= deadline)); then
+      tail -n 25 "$LOG_DIR/$name.log" >&2 || true
+      die "$name not healthy after ${timeout}s (see .local/logs/$name.log)"
+    fi
+    sleep 0.2
+  done
+}
+
+stop_component() {
+  local name="$1" pid i
+  pid="$(pid_of "$name")"
+  if [[ -z "$pid" ]]; then rm -f "$(pid_file "$name")"; return 0; fi
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 150; i++)); do
+    [[ -d "/proc/$pid" ]] || break
+    sleep 0.1
+  done
+  if [[ -d "/proc/$pid" ]]; then
+    log "$name (pid $pid) ignored SIGTERM for 15 s; sending SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+    while [[ -d "/proc/$pid" ]]; do sleep 0.1; done
+  fi
+  rm -f "$(pid_file "$name")"
+  log "stopped $name"
+}
+
+kubectl_admin() { KUBECONFIG="$KUBECONFIG_FILE" "$root/.local/bin/kubectl" "$@"; }

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Creates, once, the certificates and keys of the local control plane under .local/cluster/pki
+# and the kubeconfig of every client (admin in .local/kubeconfig). Safe to run again: existing
+# files are kept, so a running cluster and issued tokens stay valid.
+#
+#   ca.crt/key          the cluster CA: signs serving certs and client certs, read by clients
+#   apiserver.crt/key   serving cert for 127.0.0.1:56443 (and the in-cluster service names)
+#   <user>.crt/key      client certs: admin (system:masters), kube-controller-manager,
+#                       kube-scheduler (their RBAC identities) and kwok (system:masters)
+#   sa.key/sa.pub       signs and verifies ServiceAccount tokens (TokenRequest API)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+command -v openssl >/dev/null || die "openssl is required (apt-get install openssl)"
+mkdir -p "$PKI"
+umask 077
+
+days=3650
+ec_key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
+
+if [[ ! -f "$PKI/ca.crt" ]]; then
+  ec_key "$PKI/ca.key"
+  openssl req -x509 -new -key "$PKI/ca.key" -sha256 -days "$days" -subj "/CN=shopwatch-local-ca" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" \
+    -out "$PKI/ca.crt" 2>/dev/null
+fi
+
+# leaf NAME SUBJECT EXTENSIONS...: a key and a certificate signed by the CA.
+leaf() {
+  local name="$1" subject="$2"; shift 2
+  [[ -f "$PKI/$name.crt" ]] && return
+  ec_key "$PKI/$name.key"
+  local ext; ext="$(mktemp)"
+  printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature,keyEncipherment" "$@" >"$ext"
+  openssl req -new -key "$PKI/$name.key" -subj "$subject" -out "$PKI/$name.csr" 2>/dev/null
+  openssl x509 -req -in "$PKI/$name.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -CAcreateserial \
+    -sha256 -days "$days" -extfile "$ext" -out "$PKI/$name.crt" 2>/dev/null
+  rm -f "$PKI/$name.csr" "$ext"
+}
+
+leaf apiserver "/CN=kube-apiserver" "extendedKeyUsage=serverAuth" \
+  "subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
+leaf admin "/O=system:masters/CN=shopwatch-admin" "extendedKeyUsage=clientAuth"
+leaf kube-controller-manager "/CN=system:kube-controller-manager" "extendedKeyUsage=clientAuth"
+leaf kube-scheduler "/CN=system:kube-scheduler" "extendedKeyUsage=clientAuth"
+leaf kwok "/O=system:masters/CN=kwok-controller" "extendedKeyUsage=clientAuth"
+
+if [[ ! -f "$PKI/sa.key" ]]; then
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$PKI/sa.key" 2>/dev/null
+  openssl pkey -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
+fi
+
+# kubeconfig FILE USER: certificates embedded, so the file works from any directory.
+kubeconfig() {
+  local file="$1" user="$2" b64="base64 -w0"
+  cat >"$file.tmp" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: shopwatch-local
+  cluster:
+    server: https://127.0.0.1:$APISERVER_PORT
+    certificate-authority-data: $($b64 <"$PKI/ca.crt")
+users:
+- name: $user
+  user:
+    client-certificate-data: $($b64 <"$PKI/$user.crt")
+    client-key-data: $($b64 <"$PKI/$user.key")
+contexts:
+- name: shopwatch-local
+  context:
+    cluster: shopwatch-local
+    user: $user
+current-context: shopwatch-local
+EOF
+  mv "$file.tmp" "$file"
+}
+
+kubeconfig "$KUBECONFIG_FILE" admin
+for c in kube-controller-manager kube-scheduler kwok; do kubeconfig "$CLUSTER_DIR/$c.kubeconfig" "$c"; done

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Starts the local Kubernetes control plane on loopback and waits until it is usable:
+#   etcd :52379 → kube-apiserver :56443 → kube-controller-manager :50257, kube-scheduler :50259
+#   → kwok (simulated nodes; pods scheduled to them become Running and Ready)
+# then applies the Prometheus Operator and grafana-operator CRDs and waits for Ready nodes.
+# Writes .local/kubeconfig (admin). Idempotent: running components (pid files under
+# .local/cluster/run) are left alone. Logs: .local/logs/<component>.log. Stop: down.sh.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+start=$SECONDS
+
+"$here/install.sh" all
+"$here/pki.sh"
+
+# kwok's configuration: where its fake nodes' pods get IPs, plus the stock stages.
+{
+  cat <<EOF
+apiVersion: config.kwok.x-k8s.io/v1alpha1
+kind: KwokConfiguration
+options:
+  enableCRDs: []
+  nodeLeaseParallelism: 2
+  podPlayStageParallelism: 4
+  nodePlayStageParallelism: 2
+EOF
+  for f in "$KWOK_DIR"/stages/*.yaml; do echo "---"; cat "$f"; done
+} >"$CLUSTER_DIR/kwok.yaml.tmp"
+mv "$CLUSTER_DIR/kwok.yaml.tmp" "$CLUSTER_DIR/kwok.yaml"
+
+start_component etcd 30
+start_component kube-apiserver 90
+start_component kube-controller-manager 60
+start_component kube-scheduler 60
+start_component kwok 60
+
+# Fake nodes: kwok manages the ones annotated kwok.x-k8s.io/node=fake. No taints, so every
+# workload (charts included) schedules onto them without tolerations.
+nodes=""
+for ((i = 0; i < KWOK_NODES; i++)); do
+  nodes+="$(cat <<EOF
+---
+apiVersion: v1
+kind: Node
+metadata:
+  name: kwok-node-$i
+  annotations:
+    kwok.x-k8s.io/node: fake
+    node.alpha.kubernetes.io/ttl: "0"
+  labels:
+    kubernetes.io/arch: amd64
+    kubernetes.io/hostname: kwok-node-$i
+    kubernetes.io/os: linux
+    node-role.kubernetes.io/agent: ""
+    topology.kubernetes.io/zone: zone-$((i % 2))
+    type: kwok
+status:
+  allocatable: { cpu: "16", memory: 64Gi, pods: "110", ephemeral-storage: 100Gi }
+  capacity: { cpu: "16", memory: 64Gi, pods: "110", ephemeral-storage: 100Gi }
+  nodeInfo:
+    architecture: amd64
+    operatingSystem: linux
+    kubeletVersion: fake
+    kubeProxyVersion: fake
+EOF
+)"$'\n'
+done
+kubectl_admin apply --server-side --field-manager=shopwatch-cluster-up -f - <<<"$nodes" >/dev/null
+
+# CRDs other components expect (the operator writes ServiceMonitors, PrometheusRules and
+# GrafanaDashboards). Server-side apply: the Prometheus CRDs exceed the client-side
+# last-applied annotation limit.
+crd_files=("$SHOPWATCH_CACHE/crds/prometheus-operator-$PROM_OPERATOR_VERSION"/*.yaml
+  "$SHOPWATCH_CACHE/crds/grafana-operator-$GRAFANA_OPERATOR_VERSION"/*.yaml)
+crd_args=()
+for f in "${crd_files[@]}"; do crd_args+=(-f "$f"); done
+kubectl_admin apply --server-side --force-conflicts --field-manager=shopwatch-cluster-up "${crd_args[@]}" >/dev/null
+kubectl_admin wait --for=condition=Established --timeout=60s "${crd_args[@]}" >/dev/null
+
+kubectl_admin wait --for=condition=Ready --timeout=90s node -l type=kwok >/dev/null \
+  || { kubectl_admin get nodes -o wide >&2; die "nodes not Ready (see .local/logs/kwok.log)"; }
+# Namespaces are only usable for pods once their default ServiceAccount exists.
+until kubectl_admin get serviceaccount default -n default >/dev/null 2>&1; do
+  ((SECONDS - start < 120)) || die "no default ServiceAccount (see .local/logs/kube-controller-manager.log)"
+  sleep 0.2
+done
+
+log "ready in $((SECONDS - start)) s: Kubernetes $KUBE_VERSION at https://127.0.0.1:$APISERVER_PORT, $KWOK_NODES kwok nodes"
+log "KUBECONFIG=.local/kubeconfig  (kubectl and helm are in .local/bin; stop with make cluster-down)"

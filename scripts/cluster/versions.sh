@@ -1,0 +1,14 @@
+# Pinned versions of everything the local Kubernetes control plane is made of (sourced, not run).
+# Rule for bumping: the module's go.mod `go` directive must not be newer than the installed Go,
+# so the build never has to fetch another toolchain (GOTOOLCHAIN=local).
+KUBE_VERSION="${SHOPWATCH_KUBE_VERSION:-v1.36.3}"       # k8s.io/kubernetes (go 1.26.0)
+ETCD_VERSION="${SHOPWATCH_ETCD_VERSION:-v3.7.3}"        # go.etcd.io/etcd/server/v3 (go 1.26.0)
+KWOK_VERSION="${SHOPWATCH_KWOK_VERSION:-v0.8.0}"        # sigs.k8s.io/kwok
+PROM_OPERATOR_VERSION="${SHOPWATCH_PROM_OPERATOR_VERSION:-v0.94.0}"       # CRD manifests only
+GRAFANA_OPERATOR_VERSION="${SHOPWATCH_GRAFANA_OPERATOR_VERSION:-v5.18.0}"  # GrafanaDashboard CRD only
+
+SHOPWATCH_CACHE="${SHOPWATCH_CACHE:-$HOME/.cache/shopwatch}"
+KUBE_DIR="$SHOPWATCH_CACHE/k8s-$KUBE_VERSION"
+ETCD_DIR="$SHOPWATCH_CACHE/etcd-$ETCD_VERSION"
+KWOK_DIR="$SHOPWATCH_CACHE/kwok-$KWOK_VERSION"
+BUILD_DIR="$SHOPWATCH_CACHE/build"
