@@ -1,0 +1,142 @@
+# Shared by scripts/infra/*.sh (sourced, not run): versions, ports, paths, and the small
+# process helpers every program uses (start detached, health-wait, stop-and-wait).
+# Everything listens on 127.0.0.1 only; data lives under .local/<program>/, logs under
+# .local/logs/<program>.log and pid files under .local/run/<program>.pid.
+
+INFRA_SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$INFRA_SCRIPTS/../.." && pwd)"
+LOCAL="$ROOT/.local"
+LOGS="$LOCAL/logs"
+RUN="$LOCAL/run"
+
+SHOPWATCH_CACHE="${SHOPWATCH_CACHE:-$HOME/.cache/shopwatch}"
+# Kafka 4.x brokers run on Java 17, the JDK Debian 12 ships.
+KAFKA_VERSION="${SHOPWATCH_KAFKA_VERSION:-4.3.1}"
+KAFKA_HOME="$SHOPWATCH_CACHE/kafka-$KAFKA_VERSION"
+KAFKA_HEAP_OPTS="${SHOPWATCH_KAFKA_HEAP_OPTS:--Xms128m -Xmx512m}"
+
+POSTGRES_PORT=55432
+REDIS_PORT=56379
+KAFKA_PORT=59092
+KAFKA_CONTROLLER_PORT=59093
+PROMETHEUS_PORT=59090
+
+PROGRAMS=(postgres redis kafka prometheus)
+
+# Seconds `start` waits for a program to become healthy. Kafka's JVM is the slow one,
+# especially on a small machine that is busy with other work.
+health_timeout() {
+  case "$1" in
+    kafka) echo "${SHOPWATCH_INFRA_TIMEOUT:-180}" ;;
+    *) echo "${SHOPWATCH_INFRA_TIMEOUT:-60}" ;;
+  esac
+}
+
+log() { echo "infra: $*"; }
+die() { echo "infra: error: $*" >&2; exit 1; }
+
+is_program() {
+  local p
+  for p in "${PROGRAMS[@]}"; do [[ "$p" == "$1" ]] && return 0; done
+  return 1
+}
+
+pid_file() { echo "$RUN/$1.pid"; }
+log_file() { echo "$LOGS/$1.log"; }
+
+# A string that must appear in the program's command line; guards against signalling an
+# unrelated process that happens to have reused a stale pid.
+cmdline_marker() {
+  case "$1" in
+    postgres) echo "$LOCAL/postgres/data" ;;
+    redis) echo ":$REDIS_PORT" ;;
+    kafka) echo "$LOCAL/kafka/server.properties" ;;
+    prometheus) echo "$LOCAL/prometheus/prometheus.yml" ;;
+  esac
+}
+
+# Prints the pid of our running instance of the program, or nothing.
+running_pid() {
+  local program="$1" file pid
+  file="$(pid_file "$program")"
+  [[ -f "$file" ]] || return 0
+  pid="$(<"$file")"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 0
+  [[ -r "/proc/$pid/cmdline" ]] || return 0
+  if tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$(cmdline_marker "$program")"; then
+    echo "$pid"
+  fi
+}
+
+# Runs "$@" detached from this shell (own session, stdin closed, output appended to the
+# program's log) so it outlives the terminal or make recipe that started it.
+start_detached() {
+  local program="$1"; shift
+  mkdir -p "$LOGS" "$RUN"
+  echo "---- $(date -u +%FT%TZ) starting $program" >>"$(log_file "$program")"
+  # setsid and nohup exec the command, so $! is the program's own pid.
+  # fd 9 is ctl.sh's lock; the program must not keep it held.
+  setsid nohup "$@" >>"$(log_file "$program")" 2>&1 </dev/null 9>&- &
+  echo $! >"$(pid_file "$program")"
+}
+
+# Waits until `health_<program>` succeeds; fails early if the process dies.
+wait_healthy() {
+  local program="$1" timeout deadline pid
+  timeout="$(health_timeout "$program")"
+  deadline=$((SECONDS + timeout))
+  until "health_$program" >/dev/null 2>&1; do
+    pid="$(running_pid "$program")"
+    if [[ -z "$pid" ]]; then
+      echo "infra: error: $program exited while starting; last lines of $(log_file "$program"):" >&2
+      tail -n 25 "$(log_file "$program")" >&2 || true
+      return 1
+    fi
+    if ((SECONDS >= deadline)); then
+      echo "infra: error: $program not healthy after ${timeout}s (pid $pid); see $(log_file "$program"):" >&2
+      tail -n 25 "$(log_file "$program")" >&2 || true
+      return 1
+    fi
+    sleep 0.3
+  done
+}
+
+# Sends SIGTERM (or the given signal), waits for the process to exit, and escalates to
+# SIGKILL after the grace period so `down` always returns with nothing left running.
+stop_pid() {
+  local program="$1" pid="$2" signal="${3:-TERM}" grace="${4:-60}" deadline
+  kill "-$signal" "$pid" 2>/dev/null || return 0
+  deadline=$((SECONDS + grace))
+  while kill -0 "$pid" 2>/dev/null; do
+    if ((SECONDS >= deadline)); then
+      echo "infra: $program (pid $pid) still running after ${grace}s; sending SIGKILL" >&2
+      kill -KILL "$pid" 2>/dev/null || true
+      sleep 0.5
+      break
+    fi
+    sleep 0.2
+  done
+  rm -f "$(pid_file "$program")"
+}
+
+# Fails with a clear message if something that is not ours already listens on the port.
+require_free_port() {
+  local program="$1" port="$2"
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    die "$program: port $port on 127.0.0.1 is taken by another process (see: ss -ltnp 'sport = :$port')"
+  fi
+}
+
+postgres_bin() {
+  local dir
+  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  [[ -x "$dir/postgres" ]] || die "postgres: no server binaries under /usr/lib/postgresql/*/bin (run scripts/setup.sh)"
+  echo "$dir"
+}
+
+# The node used by the Kafka health check: prefer the project's Node 24 when present.
+node_bin() {
+  local dir
+  dir="$(ls -d "$SHOPWATCH_CACHE"/node-24*/bin 2>/dev/null | sort -V | tail -n 1)"
+  if [[ -x "$dir/node" ]]; then echo "$dir/node"; else command -v node || die "node not found"; fi
+}
