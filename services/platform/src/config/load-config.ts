@@ -39,7 +39,7 @@ export function loadConfig<S extends TObject>(schema: S, env: NodeJS.ProcessEnv 
     // An empty variable means "not set": `FOO=` in an env file should fall back to the default.
     if (value !== undefined && value !== '') raw[key] = value;
   }
-  const converted = Value.Convert(schema, Value.Default(schema, raw));
+  const converted = Value.Convert(schema, Value.Default(schema, { ...raw }));
   const errors = Value.Errors(schema, converted);
   const first = errors[0];
   if (first !== undefined) {

@@ -6,12 +6,6 @@
 // It must start before fastify/pg/kafkajs are imported, because instrumentation patches modules as
 // they load; a service's server.ts calls `startTracing()` and only then imports its app.
 import { register } from 'node:module';
-import { FastifyOtelInstrumentation } from '@fastify/otel';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace';
 
 export interface TracingSettings {
   service: string;
@@ -26,10 +20,21 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-export function startTracing(settings: TracingSettings): Tracing {
+export async function startTracing(settings: TracingSettings): Promise<Tracing> {
   if (!settings.endpoint) return { enabled: false, shutdown: async () => undefined };
   // ESM modules are only patchable through the import-in-the-middle loader hook.
   register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+  // Imported lazily: with tracing off, none of the SDK is loaded.
+  const [{ FastifyOtelInstrumentation }, { OTLPTraceExporter }, { KafkaJsInstrumentation }, { PgInstrumentation }, { NodeSDK }, trace] =
+    await Promise.all([
+      import('@fastify/otel'),
+      import('@opentelemetry/exporter-trace-otlp-proto'),
+      import('@opentelemetry/instrumentation-kafkajs'),
+      import('@opentelemetry/instrumentation-pg'),
+      import('@opentelemetry/sdk-node'),
+      import('@opentelemetry/sdk-trace'),
+    ]);
+  const { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } = trace;
   const exporter = new OTLPTraceExporter({ url: `${settings.endpoint.replace(/\/$/, '')}/v1/traces` });
   const sdk = new NodeSDK({
     serviceName: settings.service,

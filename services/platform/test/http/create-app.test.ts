@@ -1,0 +1,131 @@
+import { Writable } from 'node:stream';
+import { Type } from 'typebox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, createLogger, ProblemError, type App } from '../../src/index.ts';
+
+const lines: string[] = [];
+const sink = new Writable({
+  write(chunk: Buffer, _enc, done) {
+    lines.push(...chunk.toString().split('\n').filter(Boolean));
+    done();
+  },
+});
+
+let app: App;
+let dependencyUp = true;
+
+beforeAll(async () => {
+  app = await createApp({ service: 'kit-test', logger: createLogger({ service: 'kit-test', level: 'info', destination: sink }) });
+  app.readiness.add('postgres', async () => {
+    if (!dependencyUp) throw new Error('connection refused');
+  });
+  app.post(
+    '/items',
+    {
+      schema: {
+        body: Type.Object(
+          { name: Type.String({ minLength: 1, maxLength: 10 }), price: Type.Integer({ minimum: 0, maximum: 1000 }) },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ name: Type.String() }) },
+      },
+    },
+    async (request, reply) => reply.code(201).send({ name: request.body.name }),
+  );
+  app.get('/items/:id', { schema: { params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) } }, async (request) => {
+    if (request.params.id === 404) throw new ProblemError(404, 'not-found', 'Not Found', 'Item 404 was not found.');
+    if (request.params.id === 500) throw new Error('relation "secret_table" does not exist at character 15');
+    return { id: request.params.id };
+  });
+  await app.ready();
+});
+afterAll(() => app.close());
+
+const post = (payload: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+  app.inject({ method: 'POST', url: '/items', payload, headers });
+
+describe('createApp', () => {
+  it('accepts a valid body', async () => {
+    const res = await post(JSON.stringify({ name: 'tea', price: 3 }));
+    expect(res.statusCode).toBe(201);
+    expect(res.headers['x-request-id']).toMatch(/.+/);
+  });
+
+  it.each([
+    ['malformed JSON', '{"name": "tea",', 400],
+    ['wrong type (no coercion of bodies)', JSON.stringify({ name: 'tea', price: '3' }), 400],
+    ['missing field', JSON.stringify({ name: 'tea' }), 400],
+    ['unknown field', JSON.stringify({ name: 'tea', price: 1, admin: true }), 400],
+    ['oversize string', JSON.stringify({ name: 'x'.repeat(11), price: 1 }), 400],
+    ['negative number', JSON.stringify({ name: 'tea', price: -1 }), 400],
+    ['huge number', JSON.stringify({ name: 'tea', price: 1e308 }), 400],
+    ['oversize body', JSON.stringify({ name: 'a'.repeat(70_000), price: 1 }), 413],
+  ])('answers %s with a 4xx problem+json', async (_what, payload, status) => {
+    const res = await post(payload);
+    expect(res.statusCode).toBe(status);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const body = res.json<{ status: number; title: string; detail: string }>();
+    expect(body.status).toBe(status);
+    expect(body.title).toBeTruthy();
+  });
+
+  it('names every offending field', async () => {
+    const res = await post(JSON.stringify({ price: 'x', extra: 1 }));
+    const fields = res.json<{ errors: Array<{ field: string }> }>().errors.map((e) => e.field).sort();
+    expect(fields).toEqual(['/body/extra', '/body/name', '/body/price']);
+  });
+
+  it('rejects an unsupported content type with 415', async () => {
+    const res = await post('name=tea', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(res.statusCode).toBe(415);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  it('coerces path params but rejects non-numbers', async () => {
+    expect((await app.inject({ url: '/items/7' })).json()).toEqual({ id: 7 });
+    expect((await app.inject({ url: '/items/seven' })).statusCode).toBe(400);
+  });
+
+  it('returns ProblemErrors as thrown', async () => {
+    const res = await app.inject({ url: '/items/404' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ type: 'https://shopwatch.dev/problems/not-found', detail: 'Item 404 was not found.' });
+  });
+
+  it('hides internals of a 500 from the client but logs them', async () => {
+    const res = await app.inject({ url: '/items/500', headers: { 'x-request-id': 'req-500-test' } });
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toContain('secret_table');
+    expect(res.json<{ detail: string }>().detail).toContain('req-500-test');
+    expect(lines.some((l) => l.includes('secret_table') && l.includes('req-500-test'))).toBe(true);
+  });
+
+  it('answers unknown routes with a 404 problem', async () => {
+    const res = await app.inject({ url: '/nope?x=1' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json<{ detail: string }>().detail).toBe('No route for GET /nope.');
+  });
+
+  it('reports readiness naming the failing dependency', async () => {
+    expect((await app.inject({ url: '/readyz' })).statusCode).toBe(200);
+    dependencyUp = false;
+    const res = await app.inject({ url: '/readyz' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toMatchObject({ failing: ['postgres'], checks: { postgres: 'connection refused' } });
+    dependencyUp = true;
+  });
+
+  it('records route templates, never raw URLs, in the HTTP histogram', async () => {
+    await app.inject({ url: '/items/12345' });
+    const text = await (await app.inject({ url: '/metrics' })).body;
+    expect(text).toContain('http_server_request_duration_seconds_bucket{le="0.3",service="kit-test",method="GET",route="/items/:id",status_code="200"}');
+    expect(text).not.toContain('/items/12345');
+    expect(text).toContain('nodejs_eventloop_lag_p99_seconds');
+  });
+
+  it('generates OpenAPI 3.1 from route schemas', async () => {
+    const doc = (await app.inject({ url: '/openapi.json' })).json<{ openapi: string; paths: Record<string, unknown> }>();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths).sort()).toEqual(['/items', '/items/{id}']);
+  });
+});
