@@ -1,15 +1,24 @@
 // buildDesired: the one entry point the reconcile loop calls. Pure: the same resource and
-// settings always give the same objects (stable key order, no timestamps).
+// settings always give the same objects (stable key order, no timestamps). Each condition is
+// built independently, so a bad alert expression blocks only the PrometheusRule, never the
+// ServiceMonitor or the dashboard.
 import type { ServiceObservability } from '../api/v1alpha1.ts';
-import type { DesiredState, OperatorSettings } from './contract.ts';
+import type { DesiredOutput, DesiredState, OperatorSettings, SpecProblem } from './contract.ts';
+import { buildPrometheusRule } from './prometheus-rule.ts';
 import { buildServiceMonitor } from './service-monitor.ts';
 
 export type { DesiredOutput, DesiredState, KubeObject, OperatorSettings, SpecProblem } from './contract.ts';
 export { outputNames, MANAGED_BY_LABEL, MANAGED_BY_VALUE, OWNER_LABEL } from './meta.ts';
 
 export function buildDesired(resource: ServiceObservability, settings: OperatorSettings): DesiredState {
-  return {
-    outputs: [{ condition: 'ScrapeReady', object: buildServiceMonitor(resource, settings) }],
-    problems: [],
-  };
+  const outputs: DesiredOutput[] = [];
+  const problems: SpecProblem[] = [];
+
+  outputs.push({ condition: 'ScrapeReady', object: buildServiceMonitor(resource, settings) });
+
+  const rules = buildPrometheusRule(resource, settings);
+  problems.push(...rules.problems);
+  if (rules.object) outputs.push({ condition: 'RulesReady', object: rules.object });
+
+  return { outputs, problems };
 }

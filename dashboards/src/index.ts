@@ -1,0 +1,1 @@
+export { dashboardUid, UID_MAX_LENGTH } from './uid.ts';
