@@ -90,7 +90,7 @@ KAFKA_CONF="$LOCAL/kafka/server.properties"
 KAFKA_DATA="$LOCAL/kafka/data"
 
 health_kafka() {
-  "$(node_bin)" "$INFRA_SCRIPTS/kafka/probe-metadata.mjs" 127.0.0.1 "$KAFKA_PORT"
+  "$(node_bin)" "$INFRA_SCRIPTS/kafka/health-probe.mjs" 127.0.0.1 "$KAFKA_PORT"
 }
 
 # shellcheck disable=SC2206 # the heap options are a list of JVM flags

@@ -1,0 +1,204 @@
+// The local infrastructure really works: each program started by `make infra-up` does its job
+// through the same settings (.local/infra.env) and helpers (@shopwatch/testkit) every other
+// integration test uses.
+import { Redis } from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestDatabase,
+  infraEnv,
+  infraHealthy,
+  queryPrometheus,
+  startInfra,
+  stopInfra,
+  type TestDatabase,
+  uniqueName,
+  waitFor,
+} from '@shopwatch/testkit';
+
+const env = infraEnv();
+
+describe('PostgreSQL', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase('infra');
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('gives each test file its own database owned by shopwatch', async () => {
+    expect(db.name).toMatch(/^infra_[a-z0-9_]+$/);
+    expect(new URL(db.url).pathname).toBe(`/${db.name}`);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const who = await client.query<{ db: string; owner: string }>(
+        'SELECT current_database() AS db, pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = current_database()',
+      );
+      expect(who.rows).toEqual([{ db: db.name, owner: 'shopwatch' }]);
+      await client.query('CREATE TABLE item (id serial PRIMARY KEY, name text NOT NULL)');
+      await client.query('INSERT INTO item (name) VALUES ($1), ($2)', ['tea', 'thé — 茶']);
+      const rows = await client.query<{ name: string }>('SELECT name FROM item ORDER BY id');
+      expect(rows.rows.map((r) => r.name)).toEqual(['tea', 'thé — 茶']);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('drop() removes the database even while a connection is still open', async () => {
+    const extra = await createTestDatabase('infra drop');
+    const leftOpen = new pg.Client({ connectionString: extra.url });
+    leftOpen.on('error', () => undefined); // terminated by drop(), as intended
+    await leftOpen.connect();
+    await extra.drop();
+    await extra.drop(); // idempotent
+    const admin = new pg.Client({ connectionString: env.databaseUrl });
+    await admin.connect();
+    try {
+      const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [extra.name]);
+      expect(found.rowCount).toBe(0);
+    } finally {
+      await admin.end();
+      await leftOpen.end().catch(() => undefined);
+    }
+  });
+
+  it('is tuned for tests: durable writes, relaxed commit waits, room for many pools', async () => {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const settings = await client.query<{ name: string; setting: string }>(
+        "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'max_connections', 'listen_addresses')",
+      );
+      const byName = Object.fromEntries(settings.rows.map((r) => [r.name, r.setting]));
+      expect(byName).toEqual({ fsync: 'on', synchronous_commit: 'off', max_connections: '300', listen_addresses: '127.0.0.1' });
+    } finally {
+      await client.end();
+    }
+  });
+});
+
+describe('Redis', () => {
+  it('stores and returns a value, and expires it', async () => {
+    const redis = new Redis(env.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await redis.connect();
+    try {
+      const key = uniqueName('infra-test');
+      expect(await redis.set(key, 'värde', 'PX', 60_000)).toBe('OK');
+      expect(await redis.get(key)).toBe('värde');
+      const ttl = await redis.pttl(key);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(60_000);
+      expect(await redis.del(key)).toBe(1);
+      expect(await redis.get(key)).toBeNull();
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
+
+describe('Kafka', () => {
+  it('delivers produced messages to a consumer on an auto-created topic, in order per key', async () => {
+    const kafka = new Kafka({ clientId: 'infra-test', brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING });
+    const topic = uniqueName('infra-test');
+    const producer = kafka.producer({ allowAutoTopicCreation: true });
+    const consumer = kafka.consumer({ groupId: uniqueName('infra-test-group') });
+    // Kafka delivers at least once: a rebalance (the very first group on a fresh broker creates
+    // __consumer_offsets) may hand out a message again, so count distinct partition/offsets.
+    const received = new Map<string, { key: string; value: string; partition: number; offset: bigint }>();
+    try {
+      await producer.connect();
+      const sent = Array.from({ length: 30 }, (_, i) => ({ key: `k${i % 3}`, value: `message ${i}` }));
+      // The first send creates the topic (auto.create.topics.enable, num.partitions=3).
+      await producer.send({ topic, messages: sent });
+
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message, partition }) => {
+          received.set(`${partition}:${message.offset}`, {
+            key: message.key?.toString() ?? '',
+            value: message.value?.toString() ?? '',
+            partition,
+            offset: BigInt(message.offset),
+          });
+          await Promise.resolve();
+        },
+      });
+      await waitFor(`30 messages on ${topic}`, () => received.size >= 30, { timeoutMs: 45_000 });
+
+      const messages = [...received.values()].sort((a, b) => a.partition - b.partition || Number(a.offset - b.offset));
+      expect(messages.map((m) => m.value).sort()).toEqual(sent.map((m) => m.value).sort());
+      for (const key of ['k0', 'k1', 'k2']) {
+        const forKey = messages.filter((m) => m.key === key);
+        expect(forKey.map((m) => m.value)).toEqual(sent.filter((m) => m.key === key).map((m) => m.value));
+        expect(new Set(forKey.map((m) => m.partition)).size).toBe(1);
+      }
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+        expect(metadata.topics[0]?.partitions).toHaveLength(3);
+      } finally {
+        await admin.disconnect();
+      }
+    } finally {
+      await consumer.disconnect();
+      await producer.disconnect();
+    }
+  });
+});
+
+describe('Prometheus', () => {
+  it('scrapes itself', async () => {
+    const samples = await waitFor(
+      'up{job="prometheus"} to be scraped',
+      async () => {
+        const result = await queryPrometheus('up{job="prometheus"}');
+        return result.length > 0 ? result : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 500 },
+    );
+    expect(samples).toHaveLength(1);
+    expect(samples[0]?.value).toBe(1);
+    expect(samples[0]?.metric['instance']).toBe(new URL(env.prometheusUrl).host);
+  });
+
+  it('reports query errors instead of an empty result', async () => {
+    await expect(queryPrometheus('up{')).rejects.toThrow(/prometheus query up\{ failed \(400\)/);
+  });
+});
+
+// Last on purpose: stopping the shared server briefly affects anything else using it.
+describe('stopping and starting a program', () => {
+  it('stops PostgreSQL (connections refused) and starts it again with the data intact', async () => {
+    const db = await createTestDatabase('infra restart');
+    try {
+      const before = new pg.Client({ connectionString: db.url });
+      await before.connect();
+      await before.query('CREATE TABLE kept (v text); INSERT INTO kept VALUES ($$survives a restart$$)');
+      await before.end();
+
+      await stopInfra('postgres');
+      expect(await infraHealthy('postgres')).toBe(false);
+      const refused = new pg.Client({ connectionString: db.url, connectionTimeoutMillis: 2_000 });
+      await expect(refused.connect()).rejects.toThrow(/ECONNREFUSED/);
+
+      await startInfra('postgres');
+      expect(await infraHealthy('postgres')).toBe(true);
+      const after = new pg.Client({ connectionString: db.url });
+      await after.connect();
+      try {
+        const rows = await after.query<{ v: string }>('SELECT v FROM kept');
+        expect(rows.rows).toEqual([{ v: 'survives a restart' }]);
+      } finally {
+        await after.end();
+      }
+    } finally {
+      await startInfra('postgres');
+      await db.drop();
+    }
+  });
+});
