@@ -1,0 +1,69 @@
+// Decides whether a live object still carries everything the builder wants, field by field.
+// The operator writes only when this finds a difference, so an operator restart or a resync
+// costs no writes, while a manual edit or removal of any field we set is noticed and reverted.
+// A hash annotation alone would miss edits that leave the annotation in place.
+//
+// Semantics (matching server-side apply with one field manager):
+// - objects: every key the builder sets must match; keys only in the live object are ignored
+//   (server defaults, other managers' fields, metadata the API server adds);
+// - lists: same length and element-wise match (CRD lists without list-type are atomic, so our
+//   apply owns the whole list) — except metadata.ownerReferences, a map keyed by uid where other
+//   owners may appear;
+// - an empty object/list or null in the desired object matches an absent live field.
+
+/** Path of the first difference (e.g. `spec.groups[0].rules[3].expr`), or undefined if none. */
+export function findDrift(desired: unknown, live: unknown): string | undefined {
+  return diff(desired, live, '');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isEmpty(value: unknown): boolean {
+  if (value === null) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (isRecord(value)) return Object.values(value).every((v) => v === undefined);
+  return false;
+}
+
+function join(path: string, key: string): string {
+  return path ? `${path}.${key}` : key;
+}
+
+function diff(desired: unknown, live: unknown, path: string): string | undefined {
+  if (desired === undefined) return undefined;
+  if (live === undefined || live === null) return isEmpty(desired) ? undefined : path || '.';
+  if (Array.isArray(desired)) {
+    if (!Array.isArray(live) || live.length !== desired.length) return path;
+    for (let i = 0; i < desired.length; i++) {
+      const found = diff(desired[i], live[i], `${path}[${i}]`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (isRecord(desired)) {
+    if (!isRecord(live)) return path;
+    for (const [key, value] of Object.entries(desired)) {
+      const childPath = join(path, key);
+      const found =
+        childPath === 'metadata.ownerReferences'
+          ? ownerReferencesDrift(value, live[key], childPath)
+          : diff(value, live[key], childPath);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  return Object.is(desired, live) ? undefined : path;
+}
+
+function ownerReferencesDrift(desired: unknown, live: unknown, path: string): string | undefined {
+  if (!Array.isArray(desired)) return diff(desired, live, path);
+  const liveRefs = Array.isArray(live) ? live.filter(isRecord) : [];
+  for (const [i, ref] of desired.entries()) {
+    if (!isRecord(ref)) return `${path}[${i}]`;
+    const match = liveRefs.find((candidate) => candidate.uid === ref.uid);
+    if (!match || diff(ref, match, `${path}[${i}]`) !== undefined) return `${path}[${i}]`;
+  }
+  return undefined;
+}

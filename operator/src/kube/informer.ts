@@ -1,0 +1,257 @@
+// A list-watch cache that keeps running. The watch stream is @kubernetes/client-node's `Watch`;
+// the loop around it is ours because the library's ListWatch stops for good after an error and
+// cannot be restarted without racing its own reconnects. One sequential loop per informer:
+//   list (when there is no resourceVersion) → watch from that version → on a clean end, watch
+//   again; on an error, back off exponentially and retry; on 410 Gone, list again.
+// A watchdog aborts a watch that has shown no sign of life for too long (a silently dead TCP
+// connection would otherwise leave the cache stale forever). Cached objects drop
+// `metadata.managedFields`, which is large and never read by the controller.
+import { Watch, type KubernetesObject } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import { ApiError, type KubeClient } from './client.ts';
+import { collectionPath, objectKey, type ResourceType } from './resources.ts';
+import { backoffDelay } from '../controller/backoff.ts';
+
+export type InformerVerb = 'add' | 'update' | 'delete';
+
+export interface InformerOptions {
+  client: KubeClient;
+  type: ResourceType;
+  /** Watch one namespace; all namespaces when undefined. */
+  namespace?: string;
+  labelSelector?: string;
+  log: Logger;
+  onEvent: (verb: InformerVerb, object: KubernetesObject) => void;
+  /** Abort a watch that delivered nothing (no event, no bookmark) for this long. Default 90 s. */
+  watchdogMs?: number;
+  /** Server-side watch timeout; the server ends the watch cleanly after it. Default 300 s. */
+  watchTimeoutSeconds?: number;
+  /** Called whenever the loop restarts after a failure or the watchdog, for metrics. */
+  onRestart?: (cause: 'error' | 'watchdog') => void;
+}
+
+interface ListResponse {
+  metadata?: { resourceVersion?: string; continue?: string };
+  items: KubernetesObject[];
+}
+
+const LIST_PAGE_SIZE = 500;
+
+class WatchEnded extends Error {
+  readonly gone: boolean;
+  constructor(gone: boolean) {
+    super(gone ? 'resource version too old' : 'watch ended');
+    this.gone = gone;
+  }
+}
+
+export class ResilientInformer {
+  readonly type: ResourceType;
+  readonly namespace: string | undefined;
+  #options: InformerOptions;
+  #watch: Watch;
+  #cache = new Map<string, KubernetesObject>();
+  #resourceVersion = '';
+  #stopped = true;
+  #loop: Promise<void> | undefined;
+  #abort: AbortController | undefined;
+  #sleepAbort: AbortController | undefined;
+  #lastActivity = Date.now();
+  #watchdogTimer: NodeJS.Timeout | undefined;
+  #markSynced: () => void = () => {};
+  #isSynced = false;
+  readonly synced: Promise<void>;
+
+  constructor(options: InformerOptions) {
+    this.#options = options;
+    this.type = options.type;
+    this.namespace = options.namespace;
+    this.#watch = new Watch(options.client.kubeConfig);
+    this.synced = new Promise((resolve) => {
+      this.#markSynced = resolve;
+    });
+  }
+
+  get isSynced(): boolean {
+    return this.#isSynced;
+  }
+
+  silentForMs(): number {
+    return Date.now() - this.#lastActivity;
+  }
+
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.#lastActivity = Date.now();
+    this.#loop = this.#run();
+    const watchdogMs = this.#options.watchdogMs ?? 90_000;
+    this.#watchdogTimer = setInterval(
+      () => {
+        if (this.#abort && this.silentForMs() > watchdogMs) {
+          this.#options.log.warn({ kind: this.type.kind, namespace: this.namespace }, 'watch silent, restarting it');
+          this.#options.onRestart?.('watchdog');
+          this.#abort.abort();
+        }
+      },
+      Math.max(250, Math.floor(watchdogMs / 4)),
+    );
+    this.#watchdogTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#watchdogTimer);
+    this.#abort?.abort();
+    this.#sleepAbort?.abort();
+    await this.#loop;
+  }
+
+  get(namespace: string, name: string): KubernetesObject | undefined {
+    return this.#cache.get(objectKey(namespace, name));
+  }
+
+  list(): KubernetesObject[] {
+    return [...this.#cache.values()];
+  }
+
+  get size(): number {
+    return this.#cache.size;
+  }
+
+  async #run(): Promise<void> {
+    let failures = 0;
+    while (!this.#stopped) {
+      try {
+        if (!this.#resourceVersion) await this.#relist();
+        await this.#watchOnce();
+      } catch (error) {
+        if (this.#stopped) break;
+        if (error instanceof WatchEnded) {
+          if (error.gone) this.#resourceVersion = '';
+          failures = 0;
+          continue;
+        }
+        failures += 1;
+        const delay = backoffDelay(failures, { baseMs: 500, maxMs: 30_000 });
+        this.#options.log.warn(
+          { kind: this.type.kind, namespace: this.namespace, err: error instanceof Error ? error.message : String(error), retryInMs: delay },
+          'list/watch failed, retrying',
+        );
+        this.#options.onRestart?.('error');
+        if (error instanceof ApiError && error.statusCode === 410) this.#resourceVersion = '';
+        await this.#sleep(delay);
+      }
+    }
+  }
+
+  async #sleep(ms: number): Promise<void> {
+    this.#sleepAbort = new AbortController();
+    const signal = this.#sleepAbort.signal;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  // Paged list; replaces the cache and reports the differences as events, so objects deleted
+  // while the watch was down still produce a `delete`.
+  async #relist(): Promise<void> {
+    const path = collectionPath(this.type, this.namespace);
+    const items: KubernetesObject[] = [];
+    let continueToken: string | undefined;
+    let resourceVersion = '';
+    do {
+      const page = await this.#options.client.request<ListResponse>(path, {
+        query: { limit: LIST_PAGE_SIZE, continue: continueToken, labelSelector: this.#options.labelSelector },
+      });
+      items.push(...page.items);
+      continueToken = page.metadata?.continue || undefined;
+      resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
+    } while (continueToken);
+    this.#lastActivity = Date.now();
+    const seen = new Set<string>();
+    for (const item of items) {
+      seen.add(this.#keyOf(item));
+      this.#upsert(item);
+    }
+    for (const [key, object] of this.#cache) {
+      if (!seen.has(key)) {
+        this.#cache.delete(key);
+        this.#options.onEvent('delete', object);
+      }
+    }
+    this.#resourceVersion = resourceVersion;
+    if (!this.#isSynced) {
+      this.#isSynced = true;
+      this.#markSynced();
+    }
+  }
+
+  #keyOf(object: KubernetesObject): string {
+    return objectKey(object.metadata?.namespace, object.metadata?.name ?? '');
+  }
+
+  #upsert(object: KubernetesObject): void {
+    if (object.metadata) delete object.metadata.managedFields;
+    const key = this.#keyOf(object);
+    const previous = this.#cache.get(key);
+    if (previous && previous.metadata?.resourceVersion === object.metadata?.resourceVersion) return;
+    this.#cache.set(key, object);
+    this.#options.onEvent(previous ? 'update' : 'add', object);
+  }
+
+  async #watchOnce(): Promise<void> {
+    const path = collectionPath(this.type, this.namespace);
+    const query: Record<string, string | number | boolean | undefined> = {
+      resourceVersion: this.#resourceVersion,
+      allowWatchBookmarks: true,
+      timeoutSeconds: this.#options.watchTimeoutSeconds ?? 300,
+      labelSelector: this.#options.labelSelector,
+    };
+    let gone = false;
+    await new Promise<void>((resolve, reject) => {
+      const onEvent = (phase: string, object: KubernetesObject & { code?: number; message?: string }): void => {
+        this.#lastActivity = Date.now();
+        switch (phase) {
+          case 'ADDED':
+          case 'MODIFIED':
+            this.#upsert(object);
+            break;
+          case 'DELETED': {
+            const key = this.#keyOf(object);
+            const cached = this.#cache.get(key);
+            this.#cache.delete(key);
+            if (cached) this.#options.onEvent('delete', object);
+            break;
+          }
+          case 'ERROR':
+            if (object.code === 410) gone = true;
+            else this.#options.log.warn({ kind: this.type.kind, message: object.message }, 'watch error event');
+            return;
+          default: // BOOKMARK: only the resourceVersion moves
+            break;
+        }
+        const version = object.metadata?.resourceVersion;
+        if (version) this.#resourceVersion = version;
+      };
+      const onDone = (error: unknown): void => {
+        this.#abort = undefined;
+        // The library's own inactivity timeout ends quiet watches; that is a normal end, not a failure.
+        if (!error || (error instanceof Error && error.name === 'TimeoutError')) reject(new WatchEnded(gone));
+        else if ((error as { statusCode?: number }).statusCode === 410) reject(new WatchEnded(true));
+        else reject(error instanceof Error ? error : new Error(JSON.stringify(error)));
+      };
+      this.#watch.watch(path, query, onEvent, onDone).then(
+        (controller) => {
+          if (this.#stopped) controller.abort();
+          else this.#abort = controller;
+        },
+        (error: unknown) => reject(error instanceof Error ? error : new Error(String(error))),
+      );
+    });
+  }
+}
