@@ -44,7 +44,7 @@ describe('findDrift', () => {
 
   it('accepts other owners next to ours but not the loss of ours', () => {
     const withOther = live() as typeof desired;
-    withOther.metadata.ownerReferences = [{ ...owner, uid: 'other', controller: false as unknown as true }, owner];
+    withOther.metadata.ownerReferences = [{ ...owner, uid: 'other' }, owner];
     expect(findDrift(desired, withOther)).toBeUndefined();
     const withoutOurs = live() as typeof desired;
     withoutOurs.metadata.ownerReferences = [];
