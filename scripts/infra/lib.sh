@@ -80,6 +80,15 @@ start_detached() {
   echo $! >"$(pid_file "$program")"
 }
 
+# The last lines the program wrote since start_detached's most recent "---- ... starting" line.
+tail_current_run() {
+  local file from
+  file="$(log_file "$1")"
+  [[ -f "$file" ]] || return 0
+  from="$(grep -n '^---- ' "$file" | tail -n 1 | cut -d: -f1)"
+  tail -n "+${from:-1}" "$file" | tail -n 15 | cut -c1-400
+}
+
 # Waits until `health_<program>` succeeds; fails early if the process dies.
 wait_healthy() {
   local program="$1" timeout deadline pid
@@ -89,12 +98,13 @@ wait_healthy() {
     pid="$(running_pid "$program")"
     if [[ -z "$pid" ]]; then
       echo "infra: error: $program exited while starting; last lines of $(log_file "$program"):" >&2
-      tail -n 25 "$(log_file "$program")" >&2 || true
+      tail_current_run "$program" >&2
       return 1
     fi
     if ((SECONDS >= deadline)); then
-      echo "infra: error: $program not healthy after ${timeout}s (pid $pid); see $(log_file "$program"):" >&2
-      tail -n 25 "$(log_file "$program")" >&2 || true
+      echo "infra: error: $program not healthy after ${timeout}s (pid $pid); last lines of $(log_file "$program"):" >&2
+      tail_current_run "$program" >&2
+      "health_$program" 2>&1 | sed 's/^/infra: health check says: /' >&2 || true
       return 1
     fi
     sleep 0.3
