@@ -36,6 +36,8 @@ export interface OutgoingRecord {
   /** Validated before sending; typed loosely because outbox rows are read back from the database. */
   event: unknown;
   traceHeaders?: Readonly<Record<string, string>>;
+  /** Overrides the producer's topic choice (the outbox stores the topic with each event). */
+  topic?: string;
 }
 
 /** A message that could not be handled, as read from Kafka, and why. */
@@ -146,7 +148,7 @@ function prepare(record: OutgoingRecord, topicOf: (event: ShopEvent) => string, 
     throw new InvalidEventError(parsed.reason, parsed.detail);
   }
   const parent = record.traceHeaders ? contextFromHeaders(record.traceHeaders) : context.active();
-  return { topic: topicOf(parsed.event), event: parsed.event, wire: wire ?? '', parent };
+  return { topic: record.topic ?? topicOf(parsed.event), event: parsed.event, wire: wire ?? '', parent };
 }
 
 function createIdempotentProducer(client: KafkaClient): Producer {

@@ -1,0 +1,7 @@
+// Transactional outbox: enqueue in the caller's transaction, a relay publishes to Kafka.
+export { enqueue } from './enqueue.ts';
+export type { EnqueueOptions } from './enqueue.ts';
+export { relayBatch, startOutboxRelay } from './relay.ts';
+export type { RelayBatchOptions, OutboxRelay, OutboxRelayOptions } from './relay.ts';
+export { outboxMetrics } from './metrics.ts';
+export type { OutboxMetrics } from './metrics.ts';
