@@ -1,4 +1,9 @@
 -- Up Migration
+-- array_to_string is only STABLE (it could depend on settings for some element types); for text[]
+-- it is in fact immutable, which a generated column requires, so it is declared so here.
+CREATE FUNCTION catalog_tags_text(tags text[]) RETURNS text
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT array_to_string(tags, ' ') $$;
+
 CREATE TABLE categories (
   id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   slug        text NOT NULL UNIQUE CHECK (slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$' AND length(slug) <= 64),
@@ -27,7 +32,7 @@ CREATE TABLE products (
   -- kettle above a teapot that mentions kettles in passing.
   search      tsvector GENERATED ALWAYS AS (
     setweight(to_tsvector('english', name), 'A') ||
-    setweight(to_tsvector('english', array_to_string(tags, ' ')), 'B') ||
+    setweight(to_tsvector('english', catalog_tags_text(tags)), 'B') ||
     setweight(to_tsvector('english', description), 'C')
   ) STORED
 );
@@ -42,3 +47,4 @@ CREATE INDEX products_category_idx ON products (category_id);
 -- Down Migration
 DROP TABLE products;
 DROP TABLE categories;
+DROP FUNCTION catalog_tags_text(text[]);

@@ -22,3 +22,5 @@ export type { Principal, Role, JwtSettings } from './auth/jwt.ts';
 export { MeteredCache } from './cache/metered-cache.ts';
 export type { MeteredCacheOptions } from './cache/metered-cache.ts';
 export * from './db/index.ts';
+export * from './kafka/index.ts';
+export * from './outbox/index.ts';

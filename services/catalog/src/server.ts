@@ -1,0 +1,51 @@
+// Catalog process: validate config, start tracing (before anything it instruments is imported),
+// migrate, build the app, run the outbox relay, listen; shut down in reverse on SIGTERM.
+import { createLogger, loadConfig, startOrExit, startTracing } from '@shopwatch/platform';
+import { CatalogConfigSchema } from './config.ts';
+
+startOrExit(async () => {
+  const config = loadConfig(CatalogConfigSchema);
+  const tracing = await startTracing({ service: 'catalog', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: config.OTEL_TRACES_SAMPLER_ARG });
+  const platform = await import('@shopwatch/platform');
+  const { buildCatalogApp } = await import('./app.ts');
+  const { migrateCatalog } = await import('./migrate.ts');
+  const { enqueueEvents } = await import('./plugins/outbox.ts');
+
+  const logger = createLogger({ service: 'catalog', level: config.LOG_LEVEL });
+  if (config.RUN_MIGRATIONS) {
+    const applied = await migrateCatalog(config.DATABASE_URL);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+  }
+  const pool = platform.createPool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, applicationName: 'catalog' });
+  const app = await buildCatalogApp({
+    pool,
+    logger,
+    jwt: { secret: config.JWT_SECRET },
+    enqueue: enqueueEvents,
+    cache: { maxEntries: config.CACHE_MAX_ENTRIES, ttlMs: config.CACHE_TTL_MS },
+  });
+
+  if (config.OUTBOX_RELAY) {
+    const kafka = platform.createKafkaClient({ brokers: platform.parseBrokers(config.KAFKA_BROKERS), clientId: 'catalog', logger });
+    const producer = platform.createEventProducer({ client: kafka, registry: app.metrics.registry });
+    await producer.connect();
+    const relay = platform.startOutboxRelay({ pool, producer, registry: app.metrics.registry, logger });
+    app.readiness.add('kafka', async () => {
+      const health = relay.health();
+      if (!health.ok) throw new Error(health.detail);
+    });
+    // Close order (onClose runs in registration order, after in-flight requests finished):
+    // the view buffer flushes first (registered in buildCatalogApp), then the relay publishes what
+    // it holds and stops, then the producer flushes, then the pool closes.
+    app.addHook('onClose', async () => {
+      await relay.stop();
+      await producer.disconnect();
+    });
+  }
+  app.addHook('onClose', async () => {
+    await pool.end();
+    await tracing.shutdown();
+  });
+  await platform.runService(app, { host: config.HOST, port: config.PORT, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+  logger.info({ port: config.PORT, tracing: tracing.enabled }, 'catalog listening');
+});
