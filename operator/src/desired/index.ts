@@ -4,6 +4,7 @@
 // ServiceMonitor or the dashboard.
 import type { ServiceObservability } from '../api/v1alpha1.ts';
 import type { DesiredOutput, DesiredState, OperatorSettings, SpecProblem } from './contract.ts';
+import { buildDashboards } from './dashboard.ts';
 import { buildPrometheusRule } from './prometheus-rule.ts';
 import { buildServiceMonitor } from './service-monitor.ts';
 
@@ -19,6 +20,10 @@ export function buildDesired(resource: ServiceObservability, settings: OperatorS
   const rules = buildPrometheusRule(resource, settings);
   problems.push(...rules.problems);
   if (rules.object) outputs.push({ condition: 'RulesReady', object: rules.object });
+
+  const dashboards = buildDashboards(resource, settings);
+  problems.push(...dashboards.problems);
+  for (const object of dashboards.objects) outputs.push({ condition: 'DashboardReady', object });
 
   return { outputs, problems };
 }

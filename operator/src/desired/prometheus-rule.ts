@@ -4,7 +4,7 @@
 // Cost: each SLI reads raw series once, at the 5m base window. Every longer window is derived
 // from the two 5m recording rules (error and total event rates) with sum_over_time, so a 30-day
 // ratio costs a scan of one recorded series instead of a 30-day rate over every raw series.
-import { dashboardUid } from '@shopwatch/dashboards';
+import { dashboardUid, SLO_RECORDS } from '@shopwatch/dashboards';
 import type { GoldenSignalsSpec, ServiceObservability, Slo } from '../api/v1alpha1.ts';
 import type { OperatorSettings, SpecProblem } from './contract.ts';
 import { outputNames, ownedMetadata, type OwnedObject } from './meta.ts';
@@ -17,15 +17,8 @@ export const CONTAINER_RESTARTS = 'kube_pod_container_status_restarts_total';
 /** Label value of `slo` on alerts that are not about an SLO, so every alert has the same label set. */
 export const NO_SLO = 'none';
 
-export const RECORD = {
-  errorEvents: `slo:sli_error_events:rate${BASE_WINDOW}`,
-  totalEvents: `slo:sli_total_events:rate${BASE_WINDOW}`,
-  errorRatio: (window: string) => `slo:sli_error:ratio_rate${window}`,
-  burnRate: (window: string) => `slo:burn_rate:ratio_rate${window}`,
-  objective: 'slo:objective:ratio',
-  errorBudget: 'slo:error_budget:ratio',
-  budgetRemaining: 'slo:error_budget_remaining:ratio',
-} as const;
+/** Recording-rule names, shared with the dashboards that read them. */
+export const RECORD = SLO_RECORDS;
 
 export interface RecordingRule {
   record: string;

@@ -1,5 +1,6 @@
 // Pure SLO arithmetic: error budgets, the windows every SLI is recorded over, and the
 // multi-window multi-burn-rate alert table derived from the SLO window. See docs/slo-math.md.
+import { SLI_BASE_WINDOW } from '@shopwatch/dashboards';
 import type { Severity, SloWindow } from '../api/v1alpha1.ts';
 
 const HOUR_SECONDS = 3600;
@@ -102,7 +103,7 @@ export function burnRateAlerts(window: SloWindow): BurnRateAlert[] {
 }
 
 /** The window every SLI is recorded at from raw series; all longer windows derive from it. */
-export const BASE_WINDOW = '5m';
+export const BASE_WINDOW = SLI_BASE_WINDOW;
 
 /** Every window an SLI error ratio is recorded for: the alert windows and the SLO window. */
 export function sliWindows(window: SloWindow): string[] {

@@ -1,0 +1,138 @@
+// The per-service dashboard: marketing, business and system rows (DESIGN §5) plus an SLO row.
+import type * as cog from '@grafana/grafana-foundation-sdk/cog';
+import {
+  DashboardBuilder,
+  DashboardLinkBuilder,
+  DashboardLinkType,
+  DatasourceVariableBuilder,
+  QueryVariableBuilder,
+  RowBuilder,
+  VariableRefresh,
+  VariableSort,
+  type Dashboard,
+  type Panel,
+} from '@grafana/grafana-foundation-sdk/dashboard';
+import { declaredPanel, panel, PROMETHEUS } from './panels.ts';
+import { HTTP_HISTOGRAM, sloQueries, systemQueries } from './queries.ts';
+import type { ServiceDashboardInput, SloInput } from './types.ts';
+import { dashboardUid } from './uid.ts';
+
+/** Burn-rate windows shown on the SLO row: the short and long windows of the page and ticket alerts. */
+const BURN_WINDOWS = ['5m', '1h', '6h', '1d', '3d'];
+
+const BUDGET_THRESHOLDS = [
+  { value: null, color: 'red' },
+  { value: 0, color: 'orange' },
+  { value: 0.25, color: 'green' },
+];
+
+function systemPanels(service: string, nextId: () => number): Array<cog.Builder<Panel>> {
+  const q = systemQueries;
+  return [
+    panel({ id: nextId(), title: 'Request rate by route', visualisation: 'timeseries', unit: 'reqps', queries: [{ expr: q.requestRate(service), legend: '{{route}}' }] }),
+    panel({ id: nextId(), title: 'Error ratio (5xx) by route', visualisation: 'timeseries', unit: 'percentunit', min: 0, queries: [{ expr: q.errorRatio(service), legend: '{{route}}' }] }),
+    panel({
+      id: nextId(),
+      title: 'Latency p50 / p95 / p99',
+      description: 'Exemplars link samples to their traces when the Prometheus datasource has a trace-id destination configured.',
+      visualisation: 'timeseries',
+      unit: 's',
+      min: 0,
+      queries: [0.5, 0.95, 0.99].map((quantile) => ({ expr: q.latencyQuantile(service, quantile), legend: `p${Math.round(quantile * 100)}`, exemplar: true })),
+    }),
+    panel({ id: nextId(), title: 'Latency p99 by route', visualisation: 'timeseries', unit: 's', min: 0, queries: [{ expr: q.latencyP99ByRoute(service), legend: '{{route}}', exemplar: true }] }),
+    panel({ id: nextId(), title: 'Event-loop lag p99', visualisation: 'timeseries', unit: 's', min: 0, width: 6, queries: [{ expr: q.eventLoopLag(service), legend: '{{pod}}' }] }),
+    panel({ id: nextId(), title: 'Heap used', visualisation: 'timeseries', unit: 'bytes', min: 0, width: 6, queries: [{ expr: q.heapUsed(service), legend: '{{pod}}' }] }),
+    panel({ id: nextId(), title: 'CPU (cores)', visualisation: 'timeseries', unit: 'short', min: 0, width: 6, queries: [{ expr: q.cpu(service), legend: '{{pod}}' }] }),
+    panel({ id: nextId(), title: 'Container restarts (1h)', visualisation: 'timeseries', unit: 'short', min: 0, width: 6, queries: [{ expr: q.restarts(service), legend: '{{pod}}' }] }),
+  ];
+}
+
+function sloPanels(service: string, slo: SloInput, nextId: () => number): Array<cog.Builder<Panel>> {
+  const q = sloQueries;
+  const label = `${slo.name} (${slo.objective}% / ${slo.window})`;
+  return [
+    panel({
+      id: nextId(),
+      title: `${label}: error budget remaining`,
+      visualisation: 'stat',
+      unit: 'percentunit',
+      queries: [{ expr: q.budgetRemaining(service, slo.name) }],
+      thresholds: BUDGET_THRESHOLDS,
+      ...(slo.description ? { description: slo.description } : {}),
+    }),
+    panel({
+      id: nextId(),
+      title: `${label}: SLI over the window`,
+      visualisation: 'stat',
+      unit: 'percentunit',
+      queries: [{ expr: q.sli(service, slo.name, slo.window) }],
+    }),
+    panel({
+      id: nextId(),
+      title: `${label}: burn rate`,
+      description: 'Error budget consumption relative to the sustainable rate: 1 spends the budget exactly over the window.',
+      visualisation: 'timeseries',
+      unit: 'short',
+      min: 0,
+      width: 6,
+      queries: BURN_WINDOWS.map((w) => ({ expr: q.burnRate(service, slo.name, w), legend: w })),
+    }),
+    panel({
+      id: nextId(),
+      title: `${label}: SLI (1h) vs objective`,
+      visualisation: 'timeseries',
+      unit: 'percentunit',
+      width: 6,
+      queries: [
+        { expr: q.sli(service, slo.name, '1h'), legend: 'SLI (1h)' },
+        { expr: q.objective(service, slo.name), legend: 'objective' },
+      ],
+    }),
+  ];
+}
+
+/** Builds the dashboard JSON model for one service. Deterministic: same input, same JSON. */
+export function buildServiceDashboard(input: ServiceDashboardInput): Dashboard {
+  const service = input.service;
+  let id = 0;
+  const nextId = () => ++id;
+
+  const builder = new DashboardBuilder(input.title ?? service)
+    .uid(dashboardUid(input.namespace, input.name ?? service))
+    .tags(['shopwatch', `service:${service}`, ...(input.tags ?? [])])
+    .editable()
+    .refresh('30s')
+    .time({ from: 'now-6h', to: 'now' })
+    .timezone('browser')
+    .withVariable(new DatasourceVariableBuilder('datasource').label('Data source').type('prometheus'))
+    .withVariable(
+      new QueryVariableBuilder('namespace')
+        .label('Namespace')
+        .datasource(PROMETHEUS)
+        .query(`label_values(${HTTP_HISTOGRAM}_count{service=${JSON.stringify(service)}}, namespace)`)
+        .definition(`label_values(${HTTP_HISTOGRAM}_count{service=${JSON.stringify(service)}}, namespace)`)
+        .refresh(VariableRefresh.OnTimeRangeChanged)
+        .sort(VariableSort.AlphabeticalAsc)
+        .multi(true)
+        .includeAll(true)
+        .current({ text: input.namespace, value: input.namespace, selected: true }),
+    );
+
+  for (const link of input.links ?? []) {
+    builder.link(new DashboardLinkBuilder(link.title).type(DashboardLinkType.Link).url(link.url).targetBlank(true));
+  }
+
+  const rows: Array<{ title: string; panels: Array<cog.Builder<Panel>> }> = [
+    { title: 'Marketing', panels: (input.marketing ?? []).map((p) => declaredPanel(p, nextId())) },
+    { title: 'Business', panels: (input.business ?? []).map((p) => declaredPanel(p, nextId())) },
+    { title: 'System', panels: systemPanels(service, nextId) },
+    { title: 'SLOs', panels: (input.slos ?? []).flatMap((slo) => sloPanels(service, slo, nextId)) },
+  ];
+  for (const row of rows) {
+    if (row.panels.length === 0) continue;
+    builder.withRow(new RowBuilder(row.title).id(nextId()));
+    for (const p of row.panels) builder.withPanel(p);
+  }
+  return builder.build();
+}
