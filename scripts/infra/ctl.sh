@@ -93,8 +93,8 @@ health_kafka() {
   "$(node_bin)" "$INFRA_SCRIPTS/kafka/health-probe.mjs" 127.0.0.1 "$KAFKA_PORT"
 }
 
-# shellcheck disable=SC2206 # the heap options are a list of JVM flags
-KAFKA_JAVA=(java $KAFKA_HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError
+# shellcheck disable=SC2206 # KAFKA_JVM_OPTS is a list of flags
+KAFKA_JAVA=(java $KAFKA_JVM_OPTS -XX:+ExitOnOutOfMemoryError
   -Djava.awt.headless=true -Dlog4j2.configurationFile="$INFRA_SCRIPTS/kafka/log4j2.properties"
   -cp "$KAFKA_HOME/libs/*")
 
