@@ -94,7 +94,7 @@ describe('buildDesired', () => {
     const disabled = checkoutResource();
     disabled.spec.dashboard = { enabled: false };
     expect(kinds(disabled)).toEqual(['ScrapeReady:ServiceMonitor/orders', 'RulesReady:PrometheusRule/orders']);
-    const rule = buildDesired(disabled, settings).outputs[1]?.object as { spec: { groups: Array<{ rules: Array<{ annotations?: Record<string, string> }> }> } };
+    const rule = buildDesired(disabled, settings).outputs[1]?.object as unknown as { spec: { groups: Array<{ rules: Array<{ annotations?: Record<string, string> }> }> } };
     // No dashboard, so no dashboard links in alerts either.
     expect(rule.spec.groups.flatMap((g) => g.rules).some((r) => r.annotations?.dashboard_url)).toBe(false);
 
