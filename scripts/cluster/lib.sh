@@ -58,6 +58,8 @@ args_of() {
       ;;
     kube-apiserver)
       # allow-privileged so that Pod Security admission, not this flag, is what stops privileged pods.
+      # shutdown-send-retry-after: on SIGTERM, drain requests then close within ~2 s; by default
+      # the server waits 60 s for open watch connections, which makes ctl.sh restart slow.
       ARGS=(--etcd-servers="http://127.0.0.1:$ETCD_PORT" \
         --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$APISERVER_PORT" \
         --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \
@@ -66,7 +68,7 @@ args_of() {
         --service-account-issuer=https://kubernetes.default.svc.cluster.local \
         --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
         --service-cluster-ip-range="$SERVICE_CIDR" --allow-privileged=true \
-        --profiling=false --event-ttl=30m)
+        --profiling=false --event-ttl=30m --shutdown-send-retry-after=true)
       ;;
     kube-controller-manager)
       ARGS=(--kubeconfig="$CLUSTER_DIR/kube-controller-manager.kubeconfig" \
@@ -120,6 +122,9 @@ pid_of() {
   fi
 }
 
+# A process that has exited may linger as a zombie until PID 1 reaps it; that counts as gone.
+alive() { [[ -d "/proc/$1" ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 start_component() {
@@ -164,13 +169,13 @@ stop_component() {
   if [[ -z "$pid" ]]; then rm -f "$(pid_file "$name")"; return 0; fi
   kill -TERM "$pid" 2>/dev/null || true
   for ((i = 0; i < 150; i++)); do
-    [[ -d "/proc/$pid" ]] || break
+    alive "$pid" || break
     sleep 0.1
   done
-  if [[ -d "/proc/$pid" ]]; then
+  if alive "$pid"; then
     log "$name (pid $pid) ignored SIGTERM for 15 s; sending SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true
-    while [[ -d "/proc/$pid" ]]; do sleep 0.1; done
+    while alive "$pid"; do sleep 0.1; done
   fi
   rm -f "$(pid_file "$name")"
   log "stopped $name"
