@@ -1,6 +1,9 @@
 // The local infrastructure really works: each program started by `make infra-up` does its job
 // through the same settings (.local/infra.env) and helpers (@shopwatch/testkit) every other
 // integration test uses.
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
@@ -18,6 +21,27 @@ import {
 } from '@shopwatch/testkit';
 
 const env = infraEnv();
+
+describe('infraEnv', () => {
+  it('names the missing setting and the command that provides it', () => {
+    const saved = { ...process.env };
+    try {
+      delete process.env['DATABASE_URL'];
+      process.env['SHOPWATCH_ROOT'] = path.join(tmpdir(), uniqueName('no-infra')); // no .local/infra.env there
+      expect(() => infraEnv()).toThrow('run make infra-up (missing DATABASE_URL)');
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it('reads every setting the scripts write', () => {
+    expect(env.databaseUrl).toBe('postgres://shopwatch:shopwatch@127.0.0.1:55432/shopwatch');
+    expect(env.kafkaBrokers).toEqual(['127.0.0.1:59092']);
+    expect(env.redisUrl).toBe('redis://127.0.0.1:56379');
+    expect(env.prometheusUrl).toBe('http://127.0.0.1:59090');
+    expect(path.isAbsolute(env.prometheusTargetsDir)).toBe(true);
+  });
+});
 
 describe('PostgreSQL', () => {
   let db: TestDatabase;
@@ -164,6 +188,29 @@ describe('Prometheus', () => {
     expect(samples).toHaveLength(1);
     expect(samples[0]?.value).toBe(1);
     expect(samples[0]?.metric['instance']).toBe(new URL(env.prometheusUrl).host);
+  });
+
+  it('scrapes targets listed in a file under PROMETHEUS_TARGETS_DIR, with their labels', async () => {
+    // Prometheus' own endpoint stands in for a local service; `make dev-up` writes the same format.
+    const service = uniqueName('infra-test').replaceAll('-', '_');
+    const file = path.join(env.prometheusTargetsDir, `${service}.json`);
+    const target = new URL(env.prometheusUrl).host;
+    await writeFile(file, JSON.stringify([{ targets: [target], labels: { service, namespace: 'local' } }]));
+    try {
+      const samples = await waitFor(
+        `up{service="${service}"} to be scraped`,
+        async () => {
+          const result = await queryPrometheus(`up{service="${service}"}`);
+          return result.length > 0 ? result : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
+      expect(samples.map((s) => [s.metric['job'], s.metric['namespace'], s.metric['instance'], s.value])).toEqual([
+        ['services', 'local', target, 1],
+      ]);
+    } finally {
+      await rm(file, { force: true });
+    }
   });
 
   it('reports query errors instead of an empty result', async () => {
