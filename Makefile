@@ -36,6 +36,7 @@ test-unit: install ## Unit tests (pure logic, no infrastructure)
 .PHONY: test-integration
 test-integration: install infra-up cluster-up ## Integration tests against real PostgreSQL, Kafka, Redis, Prometheus and Kubernetes
 	scripts/with-env.sh vitest run --project integration
+	scripts/with-env.sh vitest run --project disruptive
 
 .PHONY: test
 test: lint typecheck test-unit test-integration ## Everything CI runs: lint, typecheck, unit and integration tests

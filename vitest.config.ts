@@ -1,9 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` (pure logic, no infrastructure) and `integration` (*.int.test.ts,
-// real PostgreSQL/Kafka/Redis/Prometheus/Kubernetes started by `make infra-up` / `make cluster-up`).
-// Integration files run with bounded parallelism: the machine has two cores and the
-// infrastructure is shared; each file isolates itself (own database, topic, namespace).
+// Three projects:
+// - `unit`: pure logic, no infrastructure (*.test.ts);
+// - `integration`: real PostgreSQL/Kafka/Redis/Prometheus/Kubernetes started by `make infra-up` /
+//   `make cluster-up` (*.int.test.ts). Files run with bounded parallelism (two cores, shared
+//   infrastructure); each isolates itself (own database, topics, namespace);
+// - `disruptive`: tests that stop or restart shared infrastructure (*.disruptive.test.ts), run
+//   one file at a time after the others, so an outage they cause cannot fail a neighbour.
 export default defineConfig({
   test: {
     projects: [
@@ -12,7 +15,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['**/test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/*.int.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.int.test.ts', '**/*.disruptive.test.ts'],
         },
       },
       {
@@ -24,6 +27,17 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           maxWorkers: 2,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'disruptive',
+          include: ['**/test/**/*.disruptive.test.ts'],
+          exclude: ['**/node_modules/**'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
         },
       },
     ],

@@ -1,12 +1,19 @@
 // Builds the catalog app from its dependencies. No process concerns here (ports, signals,
 // migrations): server.ts does those, tests call buildCatalogApp directly with real PostgreSQL.
-import { createApp, createMetrics, MeteredCache, pingDatabase, type App, type JwtSettings, type Logger, type Pool } from '@shopwatch/platform';
+import { createApp, createMetrics, MeteredCache, pingDatabase, registerHttpFaults, type App, type HttpFaults, type JwtSettings, type Logger, type Pool } from '@shopwatch/platform';
 import { createCatalogMetrics } from './plugins/catalog-metrics.ts';
 import { ViewRecorder, type EnqueueEvents } from './plugins/view-recorder.ts';
 import { registerCategoryRoutes } from './routes/categories.ts';
 import type { CatalogContext } from './routes/context.ts';
 import { registerProductRoutes } from './routes/products.ts';
 import type { Product } from './schemas/product.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Buffered product-view events; `close()` flushes them. */
+    catalogViews: ViewRecorder;
+  }
+}
 
 export interface CatalogDeps {
   pool: Pool;
@@ -16,6 +23,8 @@ export interface CatalogDeps {
   enqueue: EnqueueEvents;
   cache?: { maxEntries: number; ttlMs: number };
   now?: () => Date;
+  /** Run-time faults (from FAULTS_FILE); none when absent. */
+  faults?: { current(): { http: HttpFaults } };
   /** How often buffered product views are written (tests shorten it). */
   viewFlushIntervalMs?: number;
 }
@@ -49,9 +58,10 @@ export async function buildCatalogApp(deps: CatalogDeps): Promise<App> {
   const ctx: CatalogContext = { pool: deps.pool, jwt: deps.jwt, cache, metrics, views, enqueue: deps.enqueue, now };
 
   app.readiness.add('postgres', () => pingDatabase(deps.pool));
+  if (deps.faults) registerHttpFaults(app, deps.faults);
   registerProductRoutes(app, ctx);
   registerCategoryRoutes(app, ctx);
-  // Views still buffered at shutdown are written before the pool closes (server.ts closes it after).
-  app.addHook('onClose', async () => views.close());
+  // server.ts flushes the buffer during shutdown, before the pool closes; tests close it too.
+  app.decorate('catalogViews', views);
   return app;
 }

@@ -17,7 +17,9 @@ startOrExit(async () => {
     if (applied.length) logger.info({ applied }, 'migrations applied');
   }
   const pool = platform.createPool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, applicationName: 'catalog' });
+  const faults = platform.watchFaults({ schema: platform.HttpFaultsSchemaFile, file: config.FAULTS_FILE, logger });
   const app = await buildCatalogApp({
+    faults,
     pool,
     logger,
     jwt: { secret: config.JWT_SECRET },
@@ -25,6 +27,10 @@ startOrExit(async () => {
     cache: { maxEntries: config.CACHE_MAX_ENTRIES, ttlMs: config.CACHE_TTL_MS },
   });
 
+  // One onClose hook with the order spelled out (it runs after in-flight requests finished):
+  // buffered views flush (buildCatalogApp's own hook), the relay publishes what it holds and
+  // stops, the producer flushes, and only then the pool closes.
+  let stopRelay = async () => undefined as void;
   if (config.OUTBOX_RELAY) {
     const kafka = platform.createKafkaClient({ brokers: platform.parseBrokers(config.KAFKA_BROKERS), clientId: 'catalog', logger });
     const producer = platform.createEventProducer({ client: kafka, registry: app.metrics.registry });
@@ -34,15 +40,15 @@ startOrExit(async () => {
       const health = relay.health();
       if (!health.ok) throw new Error(health.detail);
     });
-    // Close order (onClose runs in registration order, after in-flight requests finished):
-    // the view buffer flushes first (registered in buildCatalogApp), then the relay publishes what
-    // it holds and stops, then the producer flushes, then the pool closes.
-    app.addHook('onClose', async () => {
+    stopRelay = async () => {
       await relay.stop();
       await producer.disconnect();
-    });
+    };
   }
   app.addHook('onClose', async () => {
+    await app.catalogViews.close();
+    await stopRelay();
+    faults.stop();
     await pool.end();
     await tracing.shutdown();
   });

@@ -38,6 +38,7 @@ export async function startCatalog(options: { seed?: boolean } = {}): Promise<Ca
     customerToken: await issueToken(JWT, { subject: 'customer-1', role: 'customer' }),
     async close() {
       await app.close();
+      await app.catalogViews.close();
       await pool.end();
       await db.drop();
     },

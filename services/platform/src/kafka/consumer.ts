@@ -50,6 +50,11 @@ export interface EventConsumerOptions {
   /** Commit after this many handled messages within a batch (default 100), and always at batch end. */
   commitEvery?: number;
   sessionTimeoutMs?: number;
+  /**
+   * Longest a fetch waits for new messages (default 1000 ms). It also bounds how long stop() waits
+   * for an idle fetch to return, so keep it well under the shutdown deadline.
+   */
+  maxWaitTimeMs?: number;
   logger?: KafkaLogger;
   now?: () => Date;
   random?: () => number;
@@ -87,6 +92,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   const consumer: Consumer = kafkaOf(options.client).consumer({
     groupId: options.groupId,
     sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+    maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
     // Unknown topics are a deployment error; topics are provisioned with ensureTopics.
     allowAutoTopicCreation: false,
   });
