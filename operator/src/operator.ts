@@ -100,7 +100,7 @@ export async function startOperator(config: Config, log: Logger): Promise<Runnin
     });
     elector.start();
   } else {
-    await lead();
+    lead().catch((error: unknown) => log.error({ err: String(error) }, 'could not start reconciling'));
   }
 
   return {

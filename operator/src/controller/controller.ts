@@ -17,6 +17,7 @@ import { ResilientInformer, type InformerVerb } from '../kube/informer.ts';
 import { OUTPUT_TYPES, SERVICE_OBSERVABILITY, objectKey, splitKey, type ResourceType } from '../kube/resources.ts';
 import type { OperatorMetrics } from '../metrics.ts';
 import type { EventRecorder } from './events.ts';
+import { backoffDelay } from './backoff.ts';
 import { Reconciler, type ObjectLookup } from './reconciler.ts';
 import { WorkQueue } from './work-queue.ts';
 
@@ -123,7 +124,7 @@ export class Controller implements ObjectLookup {
     if (this.#primary) return;
     this.#primary = this.#makeGroup(SERVICE_OBSERVABILITY, undefined, (verb, object) => this.#onResource(verb, object));
     for (const type of OUTPUT_TYPES) {
-      if (await this.#apiExists(type)) this.#startOutputInformer(type);
+      if (await this.#apiExistsRetrying(type)) this.#startOutputInformer(type);
       else {
         this.#missing.add(type);
         this.#o.log.info({ kind: type.kind, apiVersion: type.apiVersion }, 'API not installed; outputs of this kind will report MissingAPI');
@@ -259,6 +260,20 @@ export class Controller implements ObjectLookup {
     } catch (error) {
       if (isNotFound(error)) return false;
       throw error;
+    }
+  }
+
+  // At start-up the API server may not be reachable yet (or be restarting): keep asking, with
+  // backoff, rather than crash-looping.
+  async #apiExistsRetrying(type: ResourceType): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#apiExists(type);
+      } catch (error) {
+        const delay = backoffDelay(attempt, { baseMs: 500, maxMs: 30_000 });
+        this.#o.log.warn({ kind: type.kind, err: error instanceof Error ? error.message : String(error), retryInMs: delay }, 'API discovery failed, retrying');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
     }
   }
 

@@ -2,6 +2,7 @@
 // it meets, so `kubectl describe` / `kubectl events` tell the story. Identical events for the
 // same object are posted once per window instead of once per retry, which keeps a resource stuck
 // in backoff from flooding etcd.
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { KubeClient } from '../kube/client.ts';
 import { EVENT, collectionPath } from '../kube/resources.ts';
@@ -30,6 +31,10 @@ export function microTime(date: Date): string {
   return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
+function eventSuffix(now: number): string {
+  return `${now.toString(16)}${randomBytes(3).toString('hex')}`;
+}
+
 export class EventRecorder {
   #options: EventRecorderOptions;
   #recent = new Map<string, number>();
@@ -50,7 +55,8 @@ export class EventRecorder {
     const body = {
       apiVersion: EVENT.apiVersion,
       kind: EVENT.kind,
-      metadata: { generateName: `${subject.metadata.name}.`, namespace: subject.metadata.namespace },
+      // `<object>.<hex>` like client-go's recorder (generateName would end in '.', which is invalid).
+      metadata: { name: `${subject.metadata.name}.${eventSuffix(now)}`, namespace: subject.metadata.namespace },
       eventTime: microTime(new Date(now)),
       reportingController: REPORTING_CONTROLLER,
       reportingInstance: this.#options.instance.slice(0, 128),
