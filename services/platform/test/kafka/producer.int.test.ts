@@ -27,7 +27,11 @@ afterAll(async () => {
   await topics?.cleanup();
 });
 
-const received = (id: string) => collector.records.filter((record) => parseEvent(record.value ?? '').ok && JSON.parse(String(record.value)).id === id);
+const received = (id: string) =>
+  collector.records.filter((record) => {
+    const parsed = parseEvent(record.value ?? '');
+    return parsed.ok && parsed.event.id === id;
+  });
 
 describe('event producer', () => {
   it('answers the readiness check and reports itself connected', async () => {

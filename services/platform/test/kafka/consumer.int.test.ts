@@ -1,0 +1,163 @@
+import { context, trace } from '@opentelemetry/api';
+import type { ShopEvent } from '@shopwatch/contracts';
+import { waitFor } from '@shopwatch/testkit';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createEventProducer,
+  PermanentError,
+  startEventConsumer,
+  type EventConsumer,
+  type EventHandler,
+  type EventProducer,
+} from '../../src/kafka/index.ts';
+import { createTestTopics, productViewed, type TestTopics } from './fixtures.ts';
+import { produceRaw, startCollector, type Collector } from './raw-kafka.ts';
+import { registerTestTracing } from './trace-context.ts';
+
+// One partition, so "the consumer keeps going" is about the very next message in the same log.
+let topics: TestTopics;
+let producer: EventProducer;
+let deadLetters: Collector;
+let consumer: EventConsumer | undefined;
+const registry = new Registry();
+const groupId = `consumer-test-${process.pid}-${Date.now()}`;
+
+interface Seen {
+  event: ShopEvent;
+  attempt: number;
+  traceId: string | undefined;
+}
+const seen: Seen[] = [];
+const failuresLeft = new Map<string, number>();
+
+// Behaviour is chosen by the session id of the product-viewed event under test.
+const handler: EventHandler = async (event, message) => {
+  const session = event.type === 'shop.catalog.product.viewed' ? event.data.sessionId : undefined;
+  if (session === 'reject') throw new PermanentError('product does not exist');
+  const left = failuresLeft.get(event.id) ?? 0;
+  if (left > 0) {
+    failuresLeft.set(event.id, left - 1);
+    throw new Error('database unavailable');
+  }
+  // Read after an asynchronous hop: the trace context must survive awaits inside the handler.
+  await new Promise((resolve) => setImmediate(resolve));
+  seen.push({ event, attempt: message.attempt, traceId: trace.getSpanContext(context.active())?.traceId });
+};
+
+function start(): Promise<EventConsumer> {
+  return startEventConsumer({
+    client: topics.client,
+    groupId,
+    topics: [topics.topic],
+    handler,
+    registry,
+    fromBeginning: true,
+    deadLetterTopic: topics.deadLetterTopic,
+    retry: { initialDelayMs: 20, maxDelayMs: 50 },
+  });
+}
+
+beforeAll(async () => {
+  registerTestTracing();
+  topics = await createTestTopics('consumer', 1);
+  producer = createEventProducer({ client: topics.client, registry: new Registry(), topicOf: () => topics.topic });
+  await producer.connect();
+  deadLetters = await startCollector(topics.brokers, [topics.deadLetterTopic]);
+  consumer = await start();
+});
+
+afterAll(async () => {
+  await consumer?.stop();
+  await deadLetters?.stop();
+  await producer?.disconnect();
+  await topics?.cleanup();
+});
+
+const seenIds = () => seen.map((entry) => entry.event.id);
+
+describe('event consumer', () => {
+  it('dead-letters raw bytes, bad JSON and schema-invalid JSON with the reason, and handles the next good message', async () => {
+    const good = productViewed('p-good');
+    const schemaInvalid = { ...productViewed('p-bad'), data: { productId: 42 } };
+    await produceRaw(topics.brokers, topics.topic, [
+      { key: 'k1', value: Buffer.from([0xc3, 0x28, 0xff, 0x00]), headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } },
+      { key: 'k2', value: '{"id": "broken' },
+      { key: 'k3', value: JSON.stringify(schemaInvalid) },
+      { key: 'k4', value: null },
+      { key: good.subject, value: JSON.stringify(good) },
+    ]);
+
+    await waitFor('the good message handled', () => seenIds().includes(good.id), { timeoutMs: 30_000 });
+    const letters = await waitFor('four dead letters', () => deadLetters.records.length >= 4 && deadLetters.records);
+    expect(letters.map((record) => [record.key, record.headers['dlq-reason']])).toEqual([
+      ['k1', 'unparseable'],
+      ['k2', 'unparseable'],
+      ['k3', 'invalid-payload'],
+      ['k4', 'unparseable'],
+    ]);
+    const [raw, , invalid] = letters;
+    // The original bytes and headers travel untouched, with where they came from.
+    expect(raw?.value).toEqual(Buffer.from([0xc3, 0x28, 0xff, 0x00]));
+    expect(raw?.headers['traceparent']).toBe('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
+    expect(raw?.headers['dlq-original-topic']).toBe(topics.topic);
+    expect(raw?.headers['dlq-original-partition']).toBe('0');
+    expect(raw?.headers['dlq-original-offset']).toBe('0');
+    expect(raw?.headers['dlq-consumer-group']).toBe(groupId);
+    expect(invalid?.headers['dlq-detail']).toContain('/productId');
+    expect(JSON.parse(String(invalid?.value))).toEqual(schemaInvalid);
+  });
+
+  it('runs the handler inside the trace context carried by the message', async () => {
+    const event = productViewed('p-traced');
+    const traceId = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+    await produceRaw(topics.brokers, topics.topic, [
+      { key: event.subject, value: JSON.stringify(event), headers: { traceparent: `00-${traceId}-1111111111111111-01` } },
+    ]);
+    const entry = await waitFor('traced event handled', () => seen.find((s) => s.event.id === event.id));
+    expect(entry.traceId).toBe(traceId);
+  });
+
+  it('dead-letters a message whose handler fails permanently and retries transient failures until they pass', async () => {
+    const rejected = productViewed('p-gone', 'reject');
+    const flaky = productViewed('p-flaky');
+    const after = productViewed('p-after');
+    failuresLeft.set(flaky.id, 2);
+    await producer.publish([rejected, flaky, after]);
+
+    await waitFor('the message after them handled', () => seenIds().includes(after.id), { timeoutMs: 30_000 });
+    expect(seen.find((s) => s.event.id === flaky.id)?.attempt).toBe(3);
+    expect(seenIds()).not.toContain(rejected.id);
+    const letter = await waitFor('rejected message dead-lettered', () =>
+      deadLetters.records.find((record) => record.headers['dlq-reason'] === 'handler-rejected'),
+    );
+    expect((JSON.parse(String(letter.value)) as { id: string }).id).toBe(rejected.id);
+    expect(letter.headers['dlq-detail']).toBe('PermanentError: product does not exist');
+    // Handled in order: the flaky message held its partition until it succeeded.
+    expect(seenIds().indexOf(flaky.id)).toBeLessThan(seenIds().indexOf(after.id));
+
+    const metrics = await registry.getMetricsAsJSON();
+    const sum = (name: string, label?: [string, string]) =>
+      metrics
+        .find((metric) => metric.name === name)
+        ?.values.filter((v) => !label || v.labels[label[0]] === label[1])
+        .reduce((total, v) => total + v.value, 0);
+    expect(sum('kafka_handler_retries_total')).toBe(2);
+    expect(sum('kafka_messages_dead_lettered_total', ['reason', 'unparseable'])).toBe(3);
+    expect(sum('kafka_messages_dead_lettered_total', ['reason', 'handler-rejected'])).toBe(1);
+    expect(sum('kafka_messages_consumed_total', ['outcome', 'handled'])).toBe(seen.length);
+  });
+
+  it('commits only handled offsets: after a restart the group resumes after the last handled message', async () => {
+    expect(consumer?.health()).toEqual({ ok: true, detail: 'running' });
+    await consumer?.stop();
+    expect(consumer?.health().ok).toBe(false);
+    const before = seen.length;
+    const next = productViewed('p-next');
+    await producer.publish([next]);
+    consumer = await start();
+    await waitFor('the new message handled', () => seenIds().includes(next.id), { timeoutMs: 30_000 });
+    // Nothing handled before the restart came back: the first message after it is the new one.
+    expect(seenIds().slice(before)).toEqual([next.id]);
+  });
+});
