@@ -175,6 +175,9 @@ export class ResilientInformer {
     this.#lastActivity = Date.now();
     const seen = new Set<string>();
     for (const item of items) {
+      // List responses for built-in kinds leave apiVersion/kind off the items; watch events carry them.
+      item.apiVersion ??= this.type.apiVersion;
+      item.kind ??= this.type.kind;
       seen.add(this.#keyOf(item));
       this.#upsert(item);
     }
