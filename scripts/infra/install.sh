@@ -2,9 +2,20 @@
 # Fetches what the Debian packages do not provide: the Apache Kafka broker jars, resolved from
 # Maven Central by scripts/infra/kafka/pom.xml into ~/.cache/shopwatch/kafka-<version>/libs.
 # Idempotent: does nothing when the jars are already there. PostgreSQL, Redis and Prometheus
-# come from apt (scripts/setup.sh installs them); this only checks they are present.
+# come from apt (scripts/setup.sh installs them); this only checks they are present, and
+# installs Java and Maven from apt when they are missing and we are root.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+
+# Maven and a Java runtime are only needed for Kafka; a fresh Debian machine lacks both.
+if ! command -v java >/dev/null || ! command -v mvn >/dev/null; then
+  if ((EUID == 0)) && command -v apt-get >/dev/null; then
+    log "installing Debian packages: default-jre-headless maven"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null
+    apt-get install -y -q --no-install-recommends default-jre-headless maven >/dev/null
+  fi
+fi
 
 missing=()
 for cmd in java mvn redis-server redis-cli prometheus; do
