@@ -17,11 +17,12 @@ KAFKA_HOME="$SHOPWATCH_CACHE/kafka-$KAFKA_VERSION"
 # serial collector and the C1 compiler only (plenty for test traffic). Overridable.
 KAFKA_JVM_OPTS="${SHOPWATCH_KAFKA_JVM_OPTS:--Xms32m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=64m}"
 
-POSTGRES_PORT=55432
-REDIS_PORT=56379
-KAFKA_PORT=59092
-KAFKA_CONTROLLER_PORT=59093
-PROMETHEUS_PORT=59090
+# Fixed ports, overridable only to run a second, throwaway copy next to the usual one.
+POSTGRES_PORT="${SHOPWATCH_POSTGRES_PORT:-55432}"
+REDIS_PORT="${SHOPWATCH_REDIS_PORT:-56379}"
+KAFKA_PORT="${SHOPWATCH_KAFKA_PORT:-59092}"
+KAFKA_CONTROLLER_PORT="${SHOPWATCH_KAFKA_CONTROLLER_PORT:-59093}"
+PROMETHEUS_PORT="${SHOPWATCH_PROMETHEUS_PORT:-59090}"
 
 PROGRAMS=(postgres redis kafka prometheus)
 
