@@ -111,15 +111,19 @@ module_dir() {
   go mod download -json "$1" | sed -nE 's/^\s*"Dir": "(.*)",?$/\1/p'
 }
 
-# kwok's stock stages (node initialise + lease heartbeat, pod ready/complete/delete): the
-# kwok binary has none built in, up.sh hands them over in its --config file.
+# kwok's stock stages (node initialise + lease heartbeat, pod ready/complete/delete, volume
+# provisioning and binding for the `kwok-volume` default StorageClass): the kwok binary has
+# none built in, up.sh hands them over in its --config file.
 kwok_stages() {
   local out="$KWOK_DIR/stages"
-  [[ -f "$out/pod-ready.yaml" ]] && return
+  [[ -f "$out/pvc-provision.yaml" && -f "$KWOK_DIR/storage-class.yaml" ]] && return
   local src; src="$(module_dir "sigs.k8s.io/kwok@$KWOK_VERSION")/kustomize/stage"
   mkdir -p "$out.tmp"
   cp "$src/node/fast/node-initialize.yaml" "$src/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml" \
-    "$src/pod/fast/pod-ready.yaml" "$src/pod/fast/pod-complete.yaml" "$src/pod/fast/pod-delete.yaml" "$out.tmp/"
+    "$src/pod/fast/pod-ready.yaml" "$src/pod/fast/pod-complete.yaml" "$src/pod/fast/pod-delete.yaml" \
+    "$src/volume/fast/pvc-provision.yaml" "$src/volume/fast/pvc-delete.yaml" \
+    "$src/volume/fast/pv-bind.yaml" "$src/volume/fast/pv-delete.yaml" "$out.tmp/"
+  cp "$src/volume/fast/storage-class.yaml" "$KWOK_DIR/storage-class.yaml"
   rm -rf "$out" && mv "$out.tmp" "$out"
 }
 

@@ -81,11 +81,14 @@ args_of() {
         --service-cluster-ip-range="$SERVICE_CIDR" --leader-elect=false --profiling=false)
       ;;
     kube-scheduler)
+      # A pod that raced its PersistentVolumeClaim (created a moment before the claim reached the
+      # scheduler's cache) can wait in the unschedulable queue for 5 min by default; 10 s keeps
+      # StatefulSets in tests from stalling. The flag is deprecated but still honoured.
       ARGS=(--kubeconfig="$CLUSTER_DIR/kube-scheduler.kubeconfig" \
         --authentication-kubeconfig="$CLUSTER_DIR/kube-scheduler.kubeconfig" \
         --authorization-kubeconfig="$CLUSTER_DIR/kube-scheduler.kubeconfig" \
         --bind-address=127.0.0.1 --secure-port="$SCHEDULER_PORT" --cert-dir="$CLUSTER_DIR/kube-scheduler" \
-        --leader-elect=false --profiling=false)
+        --leader-elect=false --profiling=false --pod-max-in-unschedulable-pods-duration=10s)
       ;;
     kwok)
       ARGS=(--kubeconfig="$CLUSTER_DIR/kwok.kubeconfig" --config="$CLUSTER_DIR/kwok.yaml" \

@@ -65,6 +65,9 @@ EOF
 )"$'\n'
 done
 kubectl_admin apply --server-side --field-manager=shopwatch-cluster-up -f - <<<"$nodes" >/dev/null
+# The default StorageClass whose claims kwok provisions and binds at once (PVCs of StatefulSets
+# and charts become Bound; nothing is stored anywhere).
+kubectl_admin apply --server-side --field-manager=shopwatch-cluster-up -f "$KWOK_DIR/storage-class.yaml" >/dev/null
 
 # CRDs other components expect (the operator writes ServiceMonitors, PrometheusRules and
 # GrafanaDashboards). Server-side apply: the Prometheus CRDs exceed the client-side
