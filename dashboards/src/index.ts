@@ -3,5 +3,12 @@
 export { dashboardUid, UID_MAX_LENGTH } from './uid.ts';
 export { SLI_BASE_WINDOW, SLO_LABELS, SLO_RECORDS } from './slo-records.ts';
 export { buildServiceDashboard } from './service.ts';
+export {
+  buildCheckoutSagaDashboard,
+  buildShopOverviewDashboard,
+  buildSloOverviewDashboard,
+  crossServiceDashboards,
+  SAGA_SERVICES,
+} from './cross-service.ts';
 export { HTTP_HISTOGRAM, sloQueries, systemQueries } from './queries.ts';
 export type { LinkInput, PanelInput, ServiceDashboardInput, SloInput, Visualisation } from './types.ts';

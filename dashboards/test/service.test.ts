@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parser } from '@prometheus-io/lezer-promql';
 import { describe, expect, it } from 'vitest';
 import { buildServiceDashboard, dashboardUid, type ServiceDashboardInput } from '../src/index.ts';
+import { layoutProblems, panelsOf, parses, type PanelJson } from './layout.ts';
 
 const input: ServiceDashboardInput = {
   namespace: 'shop',
@@ -21,19 +21,8 @@ const input: ServiceDashboardInput = {
   links: [{ title: 'Runbook', url: 'https://runbooks.example/orders' }],
 };
 
-interface Target { expr: string; exemplar?: boolean; datasource?: { uid?: string }; legendFormat?: string }
-interface PanelJson { id: number; type: string; title: string; gridPos: { x: number; y: number; w: number; h: number }; targets?: Target[] }
-
 function panels(dashboard = buildServiceDashboard(input)): PanelJson[] {
-  return (dashboard.panels ?? []) as unknown as PanelJson[];
-}
-
-/** Grafana variables are not PromQL; replace them the way the operator's validator does. */
-function parses(expr: string): boolean {
-  const promql = expr.replace(/\[\$__rate_interval\]/g, '[5m]');
-  let error = false;
-  parser.parse(promql).iterate({ enter: (n) => { if (n.type.isError) error = true; } });
-  return !error;
+  return panelsOf(dashboard);
 }
 
 describe('dashboardUid', () => {
@@ -92,19 +81,7 @@ describe('buildServiceDashboard', () => {
   });
 
   it('lays panels out without overlaps inside the 24-column grid, with unique ids', () => {
-    const all = panels();
-    expect(new Set(all.map((p) => p.id)).size).toBe(all.length);
-    const cells = new Set<string>();
-    for (const { gridPos: g, title } of all) {
-      expect(g.x + g.w, title).toBeLessThanOrEqual(24);
-      for (let x = g.x; x < g.x + g.w; x++) {
-        for (let y = g.y; y < g.y + g.h; y++) {
-          const key = `${x},${y}`;
-          expect(cells.has(key), `${title} overlaps at ${key}`).toBe(false);
-          cells.add(key);
-        }
-      }
-    }
+    expect(layoutProblems(buildServiceDashboard(input))).toEqual([]);
   });
 
   it('matches the golden JSON (UPDATE_GOLDEN=1 rewrites it)', () => {

@@ -1,0 +1,209 @@
+// The cross-service dashboards of DESIGN §5: shop overview, checkout saga & Kafka, and SLOs &
+// error budgets. They aggregate over every service in the selected namespaces, so they use the
+// same labels (namespace, service, slo) and recording rules as the per-service dashboards.
+import type * as cog from '@grafana/grafana-foundation-sdk/cog';
+import {
+  DashboardBuilder,
+  DatasourceVariableBuilder,
+  QueryVariableBuilder,
+  RowBuilder,
+  VariableRefresh,
+  VariableSort,
+  type Dashboard,
+  type Panel,
+} from '@grafana/grafana-foundation-sdk/dashboard';
+import { panel, PROMETHEUS } from './panels.ts';
+import { HTTP_HISTOGRAM } from './queries.ts';
+import { SLO_RECORDS } from './slo-records.ts';
+
+/** Participants of the checkout saga (DESIGN §4): orders orchestrates, the others take part. */
+export const SAGA_SERVICES = ['orders', 'inventory', 'payments', 'psp', 'shipping'];
+
+const NS = 'namespace=~"$namespace"';
+
+function base(title: string, uid: string, description: string): DashboardBuilder {
+  return new DashboardBuilder(title)
+    .uid(uid)
+    .description(description)
+    .tags(['shopwatch', 'cross-service'])
+    .editable()
+    .refresh('30s')
+    .time({ from: 'now-6h', to: 'now' })
+    .timezone('browser')
+    .withVariable(new DatasourceVariableBuilder('datasource').label('Data source').type('prometheus'))
+    .withVariable(
+      new QueryVariableBuilder('namespace')
+        .label('Namespace')
+        .datasource(PROMETHEUS)
+        .query(`label_values(${HTTP_HISTOGRAM}_count, namespace)`)
+        .definition(`label_values(${HTTP_HISTOGRAM}_count, namespace)`)
+        .refresh(VariableRefresh.OnTimeRangeChanged)
+        .sort(VariableSort.AlphabeticalAsc)
+        .multi(true)
+        .includeAll(true),
+    );
+}
+
+function addRows(builder: DashboardBuilder, rows: Array<{ title: string; panels: Array<cog.Builder<Panel>> }>, firstRowId: number): Dashboard {
+  let rowId = firstRowId;
+  for (const row of rows) {
+    builder.withRow(new RowBuilder(row.title).id(rowId++));
+    for (const p of row.panels) builder.withPanel(p);
+  }
+  return builder.build();
+}
+
+function counter() {
+  let id = 0;
+  return () => ++id;
+}
+
+export function buildShopOverviewDashboard(): Dashboard {
+  const id = counter();
+  const count = `${HTTP_HISTOGRAM}_count{${NS}}`;
+  const rows = [
+    {
+      title: 'Traffic and errors',
+      panels: [
+        panel({ id: id(), title: 'Requests per second by service', visualisation: 'timeseries', unit: 'reqps', queries: [{ expr: `sum by (service) (rate(${count}[$__rate_interval]))`, legend: '{{service}}' }] }),
+        panel({
+          id: id(),
+          title: 'Error ratio (5xx) by service',
+          visualisation: 'timeseries',
+          unit: 'percentunit',
+          min: 0,
+          queries: [
+            {
+              expr: `sum by (service) (rate(${HTTP_HISTOGRAM}_count{${NS}, status_code=~"5.."}[$__rate_interval])) / sum by (service) (rate(${count}[$__rate_interval]))`,
+              legend: '{{service}}',
+            },
+          ],
+        }),
+        panel({
+          id: id(),
+          title: 'Latency p99 by service',
+          visualisation: 'timeseries',
+          unit: 's',
+          min: 0,
+          queries: [{ expr: `histogram_quantile(0.99, sum by (le, service) (rate(${HTTP_HISTOGRAM}_bucket{${NS}}[$__rate_interval])))`, legend: '{{service}}', exemplar: true }],
+        }),
+        panel({ id: id(), title: 'Targets down', visualisation: 'stat', unit: 'short', queries: [{ expr: `count(up{${NS}} == 0) or vector(0)` }], thresholds: [{ value: null, color: 'green' }, { value: 1, color: 'red' }] }),
+        panel({
+          id: id(),
+          title: 'Lowest error budget remaining',
+          visualisation: 'stat',
+          unit: 'percentunit',
+          queries: [{ expr: `min(${SLO_RECORDS.budgetRemaining}{${NS}})` }],
+          thresholds: [{ value: null, color: 'red' }, { value: 0, color: 'orange' }, { value: 0.25, color: 'green' }],
+        }),
+      ],
+    },
+    {
+      title: 'Saturation',
+      panels: [
+        panel({ id: id(), title: 'Event-loop lag p99 by service', visualisation: 'timeseries', unit: 's', min: 0, queries: [{ expr: `max by (service) (nodejs_eventloop_lag_p99_seconds{${NS}})`, legend: '{{service}}' }] }),
+        panel({ id: id(), title: 'CPU by service (cores)', visualisation: 'timeseries', unit: 'short', min: 0, queries: [{ expr: `sum by (service) (rate(process_cpu_seconds_total{${NS}}[$__rate_interval]))`, legend: '{{service}}' }] }),
+      ],
+    },
+  ];
+  return addRows(base('Shopwatch / Shop overview', 'shopwatch-overview', 'Every service at a glance: traffic, errors, latency, saturation, SLO budget.'), rows, 100);
+}
+
+export function buildCheckoutSagaDashboard(): Dashboard {
+  const id = counter();
+  const saga = `service=~"${SAGA_SERVICES.join('|')}"`;
+  const rows = [
+    {
+      title: 'Saga participants',
+      panels: [
+        panel({ id: id(), title: 'Requests per second', visualisation: 'timeseries', unit: 'reqps', queries: [{ expr: `sum by (service) (rate(${HTTP_HISTOGRAM}_count{${NS}, ${saga}}[$__rate_interval]))`, legend: '{{service}}' }] }),
+        panel({
+          id: id(),
+          title: 'Error ratio (5xx)',
+          visualisation: 'timeseries',
+          unit: 'percentunit',
+          min: 0,
+          queries: [
+            {
+              expr: `sum by (service) (rate(${HTTP_HISTOGRAM}_count{${NS}, ${saga}, status_code=~"5.."}[$__rate_interval])) / sum by (service) (rate(${HTTP_HISTOGRAM}_count{${NS}, ${saga}}[$__rate_interval]))`,
+              legend: '{{service}}',
+            },
+          ],
+        }),
+      ],
+    },
+    {
+      title: 'Kafka',
+      panels: [
+        panel({ id: id(), title: 'Produced by topic and outcome', visualisation: 'timeseries', unit: 'short', queries: [{ expr: `sum by (topic, outcome) (rate(kafka_messages_produced_total{${NS}}[$__rate_interval]))`, legend: '{{topic}} {{outcome}}' }] }),
+        panel({ id: id(), title: 'Consumed by topic and outcome', visualisation: 'timeseries', unit: 'short', queries: [{ expr: `sum by (topic, outcome) (rate(kafka_messages_consumed_total{${NS}}[$__rate_interval]))`, legend: '{{topic}} {{outcome}}' }] }),
+        panel({ id: id(), title: 'Consumer lag by group and topic', visualisation: 'timeseries', unit: 'short', min: 0, queries: [{ expr: `sum by (group, topic) (kafka_consumer_lag_messages{${NS}})`, legend: '{{group}} {{topic}}' }] }),
+        panel({ id: id(), title: 'Dead-lettered by topic and reason', visualisation: 'timeseries', unit: 'short', min: 0, queries: [{ expr: `sum by (topic, reason) (increase(kafka_messages_dead_lettered_total{${NS}}[$__rate_interval]))`, legend: '{{topic}} {{reason}}' }] }),
+        panel({
+          id: id(),
+          title: 'Handler duration p99 by topic',
+          visualisation: 'timeseries',
+          unit: 's',
+          min: 0,
+          queries: [{ expr: `histogram_quantile(0.99, sum by (le, topic) (rate(kafka_handler_duration_seconds_bucket{${NS}}[$__rate_interval])))`, legend: '{{topic}}', exemplar: true }],
+        }),
+        panel({ id: id(), title: 'Handler retries by topic', visualisation: 'timeseries', unit: 'short', min: 0, queries: [{ expr: `sum by (topic) (rate(kafka_handler_retries_total{${NS}}[$__rate_interval]))`, legend: '{{topic}}' }] }),
+      ],
+    },
+    {
+      title: 'Outbox',
+      panels: [
+        panel({ id: id(), title: 'Outbox backlog by service', visualisation: 'timeseries', unit: 'short', min: 0, queries: [{ expr: `sum by (service) (outbox_backlog_events{${NS}})`, legend: '{{service}}' }] }),
+        panel({ id: id(), title: 'Oldest unpublished event age', visualisation: 'timeseries', unit: 's', min: 0, queries: [{ expr: `max by (service) (outbox_oldest_event_age_seconds{${NS}})`, legend: '{{service}}' }] }),
+      ],
+    },
+  ];
+  return addRows(base('Shopwatch / Checkout saga & Kafka', 'shopwatch-checkout-saga', 'The checkout saga across its services, the Kafka topics that carry it and the outboxes that feed them.'), rows, 100);
+}
+
+export function buildSloOverviewDashboard(): Dashboard {
+  const id = counter();
+  const sel = `{${NS}}`;
+  const rows = [
+    {
+      title: 'Error budgets',
+      panels: [
+        panel({
+          id: id(),
+          title: 'Error budget remaining by SLO',
+          visualisation: 'bargauge',
+          unit: 'percentunit',
+          width: 24,
+          max: 1,
+          queries: [{ expr: `sort(${SLO_RECORDS.budgetRemaining}${sel})`, legend: '{{service}} / {{slo}}' }],
+          thresholds: [{ value: null, color: 'red' }, { value: 0, color: 'orange' }, { value: 0.25, color: 'green' }],
+        }),
+        panel({ id: id(), title: 'Error budget remaining over time', visualisation: 'timeseries', unit: 'percentunit', width: 24, queries: [{ expr: `${SLO_RECORDS.budgetRemaining}${sel}`, legend: '{{service}} / {{slo}}' }] }),
+      ],
+    },
+    {
+      title: 'Burn rates',
+      panels: [
+        panel({ id: id(), title: 'Burn rate over 1h (pages above 14.4 for 30d SLOs)', visualisation: 'timeseries', unit: 'short', min: 0, queries: [{ expr: `${SLO_RECORDS.burnRate('1h')}${sel}`, legend: '{{service}} / {{slo}}' }] }),
+        panel({ id: id(), title: 'Burn rate over 1d (tickets above 3 for 30d SLOs)', visualisation: 'timeseries', unit: 'short', min: 0, queries: [{ expr: `${SLO_RECORDS.burnRate('1d')}${sel}`, legend: '{{service}} / {{slo}}' }] }),
+        panel({
+          id: id(),
+          title: 'Firing SLO alerts',
+          visualisation: 'table',
+          width: 24,
+          queries: [{ expr: `ALERTS{alertname=~"SLOErrorBudgetBurn|SLOIndicatorMissing", alertstate="firing", ${NS}}` }],
+        }),
+      ],
+    },
+  ];
+  return addRows(base('Shopwatch / SLOs & error budgets', 'shopwatch-slos', 'Every SLO of every service: remaining error budget and how fast it burns.'), rows, 100);
+}
+
+/** The cross-service dashboards by file name, for export. */
+export function crossServiceDashboards(): Record<string, Dashboard> {
+  return {
+    'shopwatch-overview.json': buildShopOverviewDashboard(),
+    'shopwatch-checkout-saga.json': buildCheckoutSagaDashboard(),
+    'shopwatch-slos.json': buildSloOverviewDashboard(),
+  };
+}
