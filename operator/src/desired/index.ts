@@ -6,7 +6,7 @@ import type { ServiceObservability } from '../api/v1alpha1.ts';
 import type { DesiredOutput, DesiredState, OperatorSettings, SpecProblem } from './contract.ts';
 import { buildDashboards } from './dashboard.ts';
 import { buildPrometheusRule } from './prometheus-rule.ts';
-import { buildServiceMonitor } from './service-monitor.ts';
+import { buildServiceMonitor, scrapeProblems } from './service-monitor.ts';
 
 export type { DesiredOutput, DesiredState, KubeObject, OperatorSettings, SpecProblem } from './contract.ts';
 export { outputNames, MANAGED_BY_LABEL, MANAGED_BY_VALUE, OWNER_LABEL } from './meta.ts';
@@ -15,7 +15,9 @@ export function buildDesired(resource: ServiceObservability, settings: OperatorS
   const outputs: DesiredOutput[] = [];
   const problems: SpecProblem[] = [];
 
-  outputs.push({ condition: 'ScrapeReady', object: buildServiceMonitor(resource, settings) });
+  const scrape = scrapeProblems(resource);
+  problems.push(...scrape);
+  if (scrape.length === 0) outputs.push({ condition: 'ScrapeReady', object: buildServiceMonitor(resource, settings) });
 
   const rules = buildPrometheusRule(resource, settings);
   problems.push(...rules.problems);

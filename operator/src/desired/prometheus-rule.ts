@@ -9,7 +9,7 @@ import type { GoldenSignalsSpec, ServiceObservability, Slo } from '../api/v1alph
 import type { OperatorSettings, SpecProblem } from './contract.ts';
 import { outputNames, ownedMetadata, type OwnedObject } from './meta.ts';
 import { checkRuleExpr, checkSelector, quote, withMatchers } from './promql.ts';
-import { BASE_WINDOW, burnRateAlerts, formatNumber, parseObjective, sliWindows } from './slo.ts';
+import { BASE_WINDOW, burnRateAlerts, durationSeconds, formatNumber, parseObjective, sliWindows } from './slo.ts';
 
 export const HTTP_HISTOGRAM = 'http_server_request_duration_seconds';
 export const EVENT_LOOP_LAG_P99 = 'nodejs_eventloop_lag_p99_seconds';
@@ -194,7 +194,7 @@ function goldenSignalGroup(ctx: Context, spec: GoldenSignalsSpec, resourceName: 
       annotations: annotations(
         ctx,
         'HTTPErrorRatioHigh',
-        `${ctx.service}: more than ${Number(errorRatio) * 100}% of requests fail`,
+        `${ctx.service}: more than ${formatNumber(Number(errorRatio) * 100)}% of requests fail`,
         `{{ $value | humanizePercentage }} of HTTP requests to ${ctx.service} in ${ctx.namespace} answered 5xx over the last 5 minutes.`,
       ),
     },
@@ -251,6 +251,15 @@ function problem(reason: string, message: string): SpecProblem {
   return { condition: 'RulesReady', reason, message };
 }
 
+function isDuration(value: string): boolean {
+  try {
+    durationSeconds(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Checks everything the rules depend on; any problem means no PrometheusRule is produced. */
 export function ruleProblems(resource: ServiceObservability): SpecProblem[] {
   const problems: SpecProblem[] = [];
@@ -276,6 +285,16 @@ export function ruleProblems(resource: ServiceObservability): SpecProblem[] {
       }
     }
   });
+  const golden = resource.spec.goldenSignals ?? {};
+  for (const field of ['errorRatio', 'latencyP99Seconds', 'eventLoopLagSeconds'] as const) {
+    const value = golden[field];
+    if (value !== undefined && !(/^\d+(\.\d+)?$/.test(value) && Number(value) > 0)) {
+      problems.push(problem('InvalidThreshold', `spec.goldenSignals.${field}: ${JSON.stringify(value)} is not a positive decimal number`));
+    }
+  }
+  if (golden.restarts !== undefined && !(Number.isInteger(golden.restarts) && golden.restarts > 0)) {
+    problems.push(problem('InvalidThreshold', `spec.goldenSignals.restarts: ${golden.restarts} is not a positive whole number`));
+  }
   const seenAlerts = new Set<string>();
   (resource.spec.alerts ?? []).forEach((alert, i) => {
     const path = `spec.alerts[${i}]`;
@@ -283,6 +302,9 @@ export function ruleProblems(resource: ServiceObservability): SpecProblem[] {
     seenAlerts.add(alert.name);
     const check = checkRuleExpr(alert.expr);
     if (!check.ok) problems.push(problem('InvalidPromQL', `${path}.expr: ${check.error}`));
+    if (alert.for !== undefined && !isDuration(alert.for)) {
+      problems.push(problem('InvalidDuration', `${path}.for: ${JSON.stringify(alert.for)} is not a Prometheus duration such as 5m`));
+    }
   });
   return problems;
 }

@@ -1,6 +1,6 @@
 // The ServiceMonitor that makes Prometheus (via prometheus-operator) scrape the service.
 import type { LabelSelector, ServiceObservability } from '../api/v1alpha1.ts';
-import type { OperatorSettings } from './contract.ts';
+import type { OperatorSettings, SpecProblem } from './contract.ts';
 import { outputNames, ownedMetadata, type OwnedObject } from './meta.ts';
 
 export const DEFAULT_METRICS_PORT = 'http';
@@ -16,6 +16,25 @@ function copySelector(selector: LabelSelector): LabelSelector {
     );
   }
   return copy;
+}
+
+const SCRAPE_DURATION = /^(\d+(ms|s|m|h))+$/;
+
+/** The scrape settings the ServiceMonitor CRD would reject, caught before anything is written. */
+export function scrapeProblems(resource: ServiceObservability): SpecProblem[] {
+  const problems: SpecProblem[] = [];
+  const metrics = resource.spec.service.metrics ?? {};
+  for (const field of ['interval', 'scrapeTimeout'] as const) {
+    const value = metrics[field];
+    if (value !== undefined && !SCRAPE_DURATION.test(value)) {
+      problems.push({ condition: 'ScrapeReady', reason: 'InvalidDuration', message: `spec.service.metrics.${field}: ${JSON.stringify(value)} is not a duration such as 30s` });
+    }
+  }
+  const selector = resource.spec.service.selector;
+  if (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0) {
+    problems.push({ condition: 'ScrapeReady', reason: 'EmptySelector', message: 'spec.service.selector: selects every Service in the namespace; set matchLabels or matchExpressions' });
+  }
+  return problems;
 }
 
 export function buildServiceMonitor(resource: ServiceObservability, settings: OperatorSettings): OwnedObject {

@@ -138,3 +138,27 @@ describe('buildDesired', () => {
     expect(dashboard).toMatchObject({ uid: 'shop-orders-644f7b8c', title: 'Orders' });
   });
 });
+
+describe('buildDesired guards what admission should have caught', () => {
+  it('refuses bad scrape settings and an empty selector for the ServiceMonitor only', () => {
+    const resource = checkoutResource();
+    resource.spec.service.metrics = { interval: 'often' };
+    resource.spec.service.selector = {};
+    const state = buildDesired(resource, settings);
+    expect(state.problems.map((p) => `${p.condition} ${p.reason}`)).toEqual(['ScrapeReady InvalidDuration', 'ScrapeReady EmptySelector']);
+    expect(state.outputs.map((o) => o.object.kind)).toEqual(['PrometheusRule', 'ConfigMap']);
+  });
+
+  it('refuses thresholds and durations that would break the rule file', () => {
+    const resource = checkoutResource();
+    resource.spec.goldenSignals = { errorRatio: '5%', restarts: 0 };
+    resource.spec.alerts = [{ name: 'A', expr: 'up == 0', for: 'a while', severity: 'info', summary: 's', description: 'd' }];
+    const state = buildDesired(resource, settings);
+    expect(state.problems.map((p) => p.message.split(':')[0])).toEqual([
+      'spec.goldenSignals.errorRatio',
+      'spec.goldenSignals.restarts',
+      'spec.alerts[0].for',
+    ]);
+    expect(state.outputs.some((o) => o.object.kind === 'PrometheusRule')).toBe(false);
+  });
+});
