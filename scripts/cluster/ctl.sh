@@ -22,9 +22,9 @@ case "$cmd" in
       printf '%-24s pid=%-8s port=%-6s %s\n' "$c" "${pid:--}" "$(port_of "$c")" "$state"
     done ;;
   pids) for c in "${COMPONENTS[@]}"; do pid="$(pid_of "$c")"; [[ -n "$pid" ]] && echo "$c=$pid"; done; true ;;
-  stop) known "$name"; stop_component "$name" ;;
-  start) known "$name"; start_component "$name" 90 ;;
-  restart) known "$name"; stop_component "$name"; start_component "$name" 90 ;;
+  stop) known "$name"; lock_cluster; stop_component "$name" ;;
+  start) known "$name"; lock_cluster; start_component "$name" 90 ;;
+  restart) known "$name"; lock_cluster; stop_component "$name"; start_component "$name" 90 ;;
   logs) known "$name"; tail -n "${3:-50}" "$LOG_DIR/$name.log" ;;
   *) usage ;;
 esac

@@ -4,4 +4,5 @@
 # so the next `make cluster-up` resumes the same cluster; `make clean` removes it.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+lock_cluster
 for ((i = ${#COMPONENTS[@]} - 1; i >= 0; i--)); do stop_component "${COMPONENTS[i]}"; done

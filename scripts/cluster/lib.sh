@@ -112,6 +112,19 @@ healthy() {
   esac
 }
 
+# One cluster operation at a time: two `make test-integration` runs (or a test restarting the
+# API server while another starts the cluster) would otherwise race to start the same program.
+# The lock is released when the calling script exits; started components never inherit it.
+# (fd 9; a first-time build inside up.sh can hold it for minutes, hence the long wait.)
+lock_cluster() {
+  mkdir -p "$CLUSTER_DIR"
+  exec 9>"$CLUSTER_DIR/.lock"
+  if ! flock -n 9; then
+    log "waiting for another cluster operation (up/down/ctl) to finish"
+    flock -w 1800 9 || die "gave up after 30 min waiting for .local/cluster/.lock"
+  fi
+}
+
 pid_file() { echo "$RUN_DIR/$1.pid"; }
 
 # The pid of a running component, or nothing. Checks that the pid is still that program, so a
@@ -142,7 +155,7 @@ start_component() {
     mkdir -p "$RUN_DIR" "$LOG_DIR"
     args_of "$name"
     # setsid: the component outlives the shell (and a Ctrl-C in it) that ran `make cluster-up`.
-    setsid "$bin" "${ARGS[@]}" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
+    setsid "$bin" "${ARGS[@]}" >>"$LOG_DIR/$name.log" 2>&1 </dev/null 9>&- &
     pid=$!
     echo "$pid" >"$(pid_file "$name")"
     log "started $name (pid $pid, log .local/logs/$name.log)"

@@ -8,6 +8,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 start=$SECONDS
+lock_cluster
 
 "$here/install.sh" all
 "$here/pki.sh"
