@@ -81,9 +81,7 @@ describe('inbox', () => {
   it('records nothing when the effect fails, so the retry applies it', async () => {
     const event = productViewed('direct-3');
     await expect(
-      handleOnce(db.pool, groupId, event, async () => {
-        throw new Error('effect failed');
-      }),
+      handleOnce(db.pool, groupId, event, () => Promise.reject(new Error('effect failed'))),
     ).rejects.toThrow('effect failed');
     expect((await countView(event)).status).toBe('handled');
     expect((await views()).get('direct-3')).toBe(1);
