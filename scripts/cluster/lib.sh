@@ -143,6 +143,19 @@ alive() { [[ -d "/proc/$1" ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/stat
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Who listens on a port, and if it is a cluster of another checkout, how to stop it.
+port_owner() {
+  local pid tree
+  pid="$(ss -ltnpH "sport = :$1" 2>/dev/null | sed -nE 's/.*pid=([0-9]+).*/\1/p' | head -n1)"
+  [[ -n "$pid" ]] || { echo "by a process we cannot see"; return; }
+  tree="$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | sed -nE 's#.*=(.*)/\.local/cluster/.*#\1#p' | head -n1)"
+  if [[ -n "$tree" && "$tree" != "$root" ]]; then
+    echo "by $(basename "$(readlink -f "/proc/$pid/exe")") (pid $pid) of the cluster in $tree; stop it there with \`make cluster-down\`"
+  else
+    echo "by $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-120) (pid $pid)"
+  fi
+}
+
 start_component() {
   local name="$1" timeout="${2:-60}" bin pid port
   bin="$(bin_of "$name")"
@@ -151,7 +164,7 @@ start_component() {
     log "$name already running (pid $(pid_of "$name"))"
   else
     port="$(port_of "$name")"
-    port_in_use "$port" && die "port $port (for $name) is taken by another process: $(ss -ltnp "sport = :$port" 2>/dev/null | tail -n +2)"
+    port_in_use "$port" && die "port $port (for $name) is taken: $(port_owner "$port")"
     mkdir -p "$RUN_DIR" "$LOG_DIR"
     args_of "$name"
     # setsid: the component outlives the shell (and a Ctrl-C in it) that ran `make cluster-up`.
