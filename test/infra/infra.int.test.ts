@@ -11,10 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestDatabase,
   infraEnv,
-  infraHealthy,
   queryPrometheus,
-  startInfra,
-  stopInfra,
   type TestDatabase,
   uniqueName,
   waitFor,
@@ -215,37 +212,5 @@ describe('Prometheus', () => {
 
   it('reports query errors instead of an empty result', async () => {
     await expect(queryPrometheus('up{')).rejects.toThrow(/prometheus query up\{ failed \(400\)/);
-  });
-});
-
-// Last on purpose: stopping the shared server briefly affects anything else using it.
-describe('stopping and starting a program', () => {
-  it('stops PostgreSQL (connections refused) and starts it again with the data intact', async () => {
-    const db = await createTestDatabase('infra restart');
-    try {
-      const before = new pg.Client({ connectionString: db.url });
-      await before.connect();
-      await before.query('CREATE TABLE kept (v text); INSERT INTO kept VALUES ($$survives a restart$$)');
-      await before.end();
-
-      await stopInfra('postgres');
-      expect(await infraHealthy('postgres')).toBe(false);
-      const refused = new pg.Client({ connectionString: db.url, connectionTimeoutMillis: 2_000 });
-      await expect(refused.connect()).rejects.toThrow(/ECONNREFUSED/);
-
-      await startInfra('postgres');
-      expect(await infraHealthy('postgres')).toBe(true);
-      const after = new pg.Client({ connectionString: db.url });
-      await after.connect();
-      try {
-        const rows = await after.query<{ v: string }>('SELECT v FROM kept');
-        expect(rows.rows).toEqual([{ v: 'survives a restart' }]);
-      } finally {
-        await after.end();
-      }
-    } finally {
-      await startInfra('postgres');
-      await db.drop();
-    }
   });
 });
