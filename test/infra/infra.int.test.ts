@@ -125,7 +125,8 @@ describe('Kafka', () => {
     const kafka = new Kafka({ clientId: 'infra-test', brokers: env.kafkaBrokers, logLevel: logLevel.NOTHING });
     const topic = uniqueName('infra-test');
     const producer = kafka.producer({ allowAutoTopicCreation: true });
-    const consumer = kafka.consumer({ groupId: uniqueName('infra-test-group') });
+    // A short fetch wait lets disconnect() return quickly instead of after a 5 s long poll.
+    const consumer = kafka.consumer({ groupId: uniqueName('infra-test-group'), maxWaitTimeInMs: 500 });
     // Kafka delivers at least once: a rebalance (the very first group on a fresh broker creates
     // __consumer_offsets) may hand out a message again, so count distinct partition/offsets.
     const received = new Map<string, { key: string; value: string; partition: number; offset: bigint }>();
