@@ -22,7 +22,7 @@ export interface RunningOperator {
 }
 
 export async function startOperator(config: Config, log: Logger): Promise<RunningOperator> {
-  const client = KubeClient.fromConfig(config.kubeconfig);
+  const client = await KubeClient.connect(config.kubeconfig);
   const metrics = createMetrics();
   const events = new EventRecorder({
     client,

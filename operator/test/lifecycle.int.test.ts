@@ -120,7 +120,8 @@ describe('a valid ServiceObservability', () => {
 
   it('reverts a manual edit of an output within 10 s', async () => {
     const before = await read<Owned>(outputs().serviceMonitor);
-    await apply(
+    // The object as stored by this edit (the operator may revert it before a second read).
+    const edited: Owned = await apply<Owned>(
       {
         apiVersion: 'monitoring.coreos.com/v1',
         kind: 'ServiceMonitor',
@@ -129,7 +130,6 @@ describe('a valid ServiceObservability', () => {
       },
       { fieldManager: 'someone-with-kubectl', force: true },
     );
-    const edited = await read<Owned>(outputs().serviceMonitor);
     expect(intervalOf(edited)).toBe('5m');
     expect(edited.metadata?.resourceVersion).not.toBe(before.metadata?.resourceVersion);
     await waitFor('ServiceMonitor interval restored to 15s', async () => intervalOf(await read<Owned>(outputs().serviceMonitor)) === '15s', {

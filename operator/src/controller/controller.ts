@@ -7,17 +7,17 @@
 //   running so a new leader starts from warm caches.
 // - Missing output APIs (no prometheus-operator or grafana-operator CRDs yet) are looked up
 //   again periodically; when one appears its informer starts and everything is requeued.
-import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { KIND, type ServiceObservability } from '../api/v1alpha1.ts';
 import type { DesiredState, OperatorSettings } from '../desired/contract.ts';
 import { OWNER_LABEL } from '../desired/meta.ts';
 import { isNotFound, type KubeClient } from '../kube/client.ts';
-import { ResilientInformer, type InformerVerb } from '../kube/informer.ts';
+import { ResilientInformer, type InformerVerb, type KubernetesObject } from '../kube/informer.ts';
 import { OUTPUT_TYPES, SERVICE_OBSERVABILITY, objectKey, splitKey, type ResourceType } from '../kube/resources.ts';
 import type { OperatorMetrics } from '../metrics.ts';
 import type { EventRecorder } from './events.ts';
 import { backoffDelay } from './backoff.ts';
+import { compactLargeStrings } from './drift.ts';
 import { Reconciler, type ObjectLookup } from './reconciler.ts';
 import { WorkQueue } from './work-queue.ts';
 
@@ -169,7 +169,12 @@ export class Controller implements ObjectLookup {
 
   // --- internals ---
 
-  #makeGroup(type: ResourceType, labelSelector: string | undefined, onEvent: (verb: InformerVerb, o: KubernetesObject) => void): InformerGroup {
+  #makeGroup(
+    type: ResourceType,
+    labelSelector: string | undefined,
+    onEvent: (verb: InformerVerb, o: KubernetesObject) => void,
+    transform?: (o: KubernetesObject) => void,
+  ): InformerGroup {
     const namespaces = this.#o.namespaces ?? [undefined];
     const informers = namespaces.map(
       (namespace) =>
@@ -181,6 +186,7 @@ export class Controller implements ObjectLookup {
           log: this.#o.log,
           watchdogMs: this.#o.watchdogMs,
           onEvent,
+          ...(transform ? { transform } : {}),
           onRestart: (cause) => this.#o.metrics.informerRestarts.inc({ kind: type.kind, cause }),
         }),
     );
@@ -189,7 +195,8 @@ export class Controller implements ObjectLookup {
   }
 
   #startOutputInformer(type: ResourceType): InformerGroup {
-    const group = this.#makeGroup(type, OWNER_LABEL, (verb, object) => this.#onOutput(type, verb, object));
+    // Outputs are only ever compared with desired objects, so large strings are kept as digests.
+    const group = this.#makeGroup(type, OWNER_LABEL, (verb, object) => this.#onOutput(type, verb, object), compactLargeStrings);
     this.#outputs.set(type.kind, group);
     return group;
   }

@@ -9,7 +9,40 @@
 // - lists: same length and element-wise match (CRD lists without list-type are atomic, so our
 //   apply owns the whole list) — except metadata.ownerReferences, a map keyed by uid where other
 //   owners may appear;
-// - an empty object/list or null in the desired object matches an absent live field.
+// - an empty object/list or null in the desired object matches an absent live field;
+// - a live string replaced by its digest (see compactLargeStrings) matches a desired string with
+//   the same digest.
+import { createHash } from 'node:crypto';
+
+const DIGEST_PREFIX = '\u0000sha256:';
+/** Strings longer than this are cached as digests (dashboard JSON, rule expressions, descriptions). */
+export const LARGE_STRING = 200;
+
+export function digestOf(text: string): string {
+  return DIGEST_PREFIX + createHash('sha256').update(text).digest('base64url');
+}
+
+/**
+ * Replaces every string longer than LARGE_STRING in `value` (in place) by its digest. Informer
+ * caches store outputs this way: a 30 kB dashboard becomes 52 bytes, and drift detection still
+ * sees any change to it.
+ */
+export function compactLargeStrings(value: unknown): void {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item === 'string') {
+        if (item.length > LARGE_STRING) value[i] = digestOf(item);
+      } else compactLargeStrings(item);
+    }
+  } else if (isRecord(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      if (typeof item === 'string') {
+        if (item.length > LARGE_STRING) value[key] = digestOf(item);
+      } else compactLargeStrings(item);
+    }
+  }
+}
 
 /** Path of the first difference (e.g. `spec.groups[0].rules[3].expr`), or undefined if none. */
 export function findDrift(desired: unknown, live: unknown): string | undefined {
@@ -53,6 +86,9 @@ function diff(desired: unknown, live: unknown, path: string): string | undefined
       if (found !== undefined) return found;
     }
     return undefined;
+  }
+  if (typeof desired === 'string' && typeof live === 'string' && live.startsWith(DIGEST_PREFIX)) {
+    return digestOf(desired) === live ? undefined : path;
   }
   return Object.is(desired, live) ? undefined : path;
 }

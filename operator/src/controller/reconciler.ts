@@ -7,11 +7,11 @@
 //   4. write status (observedGeneration, conditions) — only when it changed.
 // Events are posted for every change and failure. A spec problem in one condition never stops
 // the others, and nothing invalid is ever written: the last good object stays in place.
-import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { API_VERSION, KIND, type ServiceObservability, type ServiceObservabilityStatus } from '../api/v1alpha1.ts';
 import type { DesiredState, KubeObject, OperatorSettings, SpecProblem } from '../desired/contract.ts';
 import { ApiError, isNotFound, type KubeClient } from '../kube/client.ts';
+import type { KubernetesObject } from '../kube/informer.ts';
 import {
   CONFIG_MAP,
   GRAFANA_DASHBOARD,
@@ -25,7 +25,7 @@ import {
 } from '../kube/resources.ts';
 import type { OperatorMetrics, ReconcileResult } from '../metrics.ts';
 import { OUTPUT_CONDITIONS, computeConditions, statusUnchanged, type ConditionOutcome, type OutputCondition } from './conditions.ts';
-import { findDrift } from './drift.ts';
+import { digestOf, findDrift } from './drift.ts';
 import type { EventRecorder } from './events.ts';
 
 export const FIELD_MANAGER = 'shopwatch-operator';
@@ -169,7 +169,7 @@ export class Reconciler {
     }
     const { namespace, name } = object.metadata;
     const memoKey = `${type.kind}/${namespace}/${name}`;
-    const serialized = JSON.stringify(object);
+    const serialized = digestOf(JSON.stringify(object));
     if (this.#recentWrites.get(memoKey) === serialized) return;
     const live = this.#o.lookup.get(type, namespace, name);
     const drift = live ? findDrift(object, live) : '(absent)';

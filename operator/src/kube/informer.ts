@@ -1,18 +1,35 @@
-// A list-watch cache that keeps running. The watch stream is @kubernetes/client-node's `Watch`;
-// the loop around it is ours because the library's ListWatch stops for good after an error and
-// cannot be restarted without racing its own reconnects. One sequential loop per informer:
+// A list-watch cache that keeps running. One sequential loop per informer:
 //   list (when there is no resourceVersion) → watch from that version → on a clean end, watch
 //   again; on an error, back off exponentially and retry; on 410 Gone, list again.
 // A watchdog aborts a watch that has shown no sign of life for too long (a silently dead TCP
 // connection would otherwise leave the cache stale forever). Cached objects drop
-// `metadata.managedFields`, which is large and never read by the controller.
-import { Watch, type KubernetesObject } from '@kubernetes/client-node';
+// `metadata.managedFields`, which is large and never read by the controller, and pass through an
+// optional `transform` (the controller uses it to keep only digests of large strings).
+// (@kubernetes/client-node has list-watch caches too; they stop for good after an error, and
+// loading that library costs more memory than this whole operator — see kube/config.ts.)
 import type { Logger } from 'pino';
-import { ApiError, type KubeClient } from './client.ts';
+import { ApiError, type KubeClient, type WatchHandle } from './client.ts';
 import { collectionPath, objectKey, type ResourceType } from './resources.ts';
 import { backoffDelay } from '../controller/backoff.ts';
 
 export type InformerVerb = 'add' | 'update' | 'delete';
+
+/** The parts of a Kubernetes object the informer relies on. */
+export interface KubernetesObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    generation?: number;
+    labels?: Record<string, string>;
+    ownerReferences?: Array<{ apiVersion: string; kind: string; name: string; uid: string; controller?: boolean }>;
+    managedFields?: unknown;
+    deletionTimestamp?: string;
+  };
+}
 
 export interface InformerOptions {
   client: KubeClient;
@@ -24,10 +41,12 @@ export interface InformerOptions {
   onEvent: (verb: InformerVerb, object: KubernetesObject) => void;
   /** Abort a watch that delivered nothing (no event, no bookmark) for this long. Default 90 s. */
   watchdogMs?: number;
-  /** Server-side watch timeout; the server ends the watch cleanly after it. Default 300 s. */
+  /** Server-side watch timeout; the server ends the watch cleanly after it. Default 50–70 % of the watchdog. */
   watchTimeoutSeconds?: number;
   /** Called whenever the loop restarts after a failure or the watchdog, for metrics. */
   onRestart?: (cause: 'error' | 'watchdog') => void;
+  /** Rewrites each object before it is cached (in place). */
+  transform?: (object: KubernetesObject) => void;
 }
 
 interface ListResponse {
@@ -49,12 +68,11 @@ export class ResilientInformer {
   readonly type: ResourceType;
   readonly namespace: string | undefined;
   #options: InformerOptions;
-  #watch: Watch;
   #cache = new Map<string, KubernetesObject>();
   #resourceVersion = '';
   #stopped = true;
   #loop: Promise<void> | undefined;
-  #abort: AbortController | undefined;
+  #abort: WatchHandle | undefined;
   #sleepAbort: AbortController | undefined;
   #lastActivity = Date.now();
   #watchdogTimer: NodeJS.Timeout | undefined;
@@ -66,7 +84,6 @@ export class ResilientInformer {
     this.#options = options;
     this.type = options.type;
     this.namespace = options.namespace;
-    this.#watch = new Watch(options.client.kubeConfig);
     this.synced = new Promise((resolve) => {
       this.#markSynced = resolve;
     });
@@ -200,6 +217,7 @@ export class ResilientInformer {
 
   #upsert(object: KubernetesObject): void {
     if (object.metadata) delete object.metadata.managedFields;
+    this.#options.transform?.(object);
     const key = this.#keyOf(object);
     const previous = this.#cache.get(key);
     if (previous && previous.metadata?.resourceVersion === object.metadata?.resourceVersion) return;
@@ -209,52 +227,53 @@ export class ResilientInformer {
 
   async #watchOnce(): Promise<void> {
     const path = collectionPath(this.type, this.namespace);
-    const query: Record<string, string | number | boolean | undefined> = {
+    this.#lastActivity = Date.now();
+    // The server ends each watch after this (jittered so informers do not reconnect in step),
+    // well before the watchdog would call a quiet but healthy watch silent.
+    const defaultTimeout = Math.round(((this.#options.watchdogMs ?? 90_000) / 1000) * (0.5 + Math.random() * 0.2));
+    const query = {
       resourceVersion: this.#resourceVersion,
       allowWatchBookmarks: true,
-      timeoutSeconds: this.#options.watchTimeoutSeconds ?? 300,
+      timeoutSeconds: this.#options.watchTimeoutSeconds ?? Math.max(1, defaultTimeout),
       labelSelector: this.#options.labelSelector,
     };
     let gone = false;
-    await new Promise<void>((resolve, reject) => {
-      const onEvent = (phase: string, object: KubernetesObject & { code?: number; message?: string }): void => {
-        this.#lastActivity = Date.now();
-        switch (phase) {
-          case 'ADDED':
-          case 'MODIFIED':
-            this.#upsert(object);
-            break;
-          case 'DELETED': {
-            const key = this.#keyOf(object);
-            const cached = this.#cache.get(key);
-            this.#cache.delete(key);
-            if (cached) this.#options.onEvent('delete', object);
-            break;
-          }
-          case 'ERROR':
-            if (object.code === 410) gone = true;
-            else this.#options.log.warn({ kind: this.type.kind, message: object.message }, 'watch error event');
-            return;
-          default: // BOOKMARK: only the resourceVersion moves
-            break;
+    const handle = this.#options.client.watch(path, query, ({ type, object }) => {
+      this.#lastActivity = Date.now();
+      const item = object as KubernetesObject & { code?: number; message?: string };
+      switch (type) {
+        case 'ADDED':
+        case 'MODIFIED':
+          this.#upsert(item);
+          break;
+        case 'DELETED': {
+          const key = this.#keyOf(item);
+          const cached = this.#cache.get(key);
+          this.#cache.delete(key);
+          if (cached) this.#options.onEvent('delete', item);
+          break;
         }
-        const version = object.metadata?.resourceVersion;
-        if (version) this.#resourceVersion = version;
-      };
-      const onDone = (error: unknown): void => {
-        this.#abort = undefined;
-        // The library's own inactivity timeout ends quiet watches; that is a normal end, not a failure.
-        if (!error || (error instanceof Error && error.name === 'TimeoutError')) reject(new WatchEnded(gone));
-        else if ((error as { statusCode?: number }).statusCode === 410) reject(new WatchEnded(true));
-        else reject(error instanceof Error ? error : new Error(JSON.stringify(error)));
-      };
-      this.#watch.watch(path, query, onEvent, onDone).then(
-        (controller) => {
-          if (this.#stopped) controller.abort();
-          else this.#abort = controller;
-        },
-        (error: unknown) => reject(error instanceof Error ? error : new Error(String(error))),
-      );
+        case 'ERROR':
+          // 410 Gone: our resourceVersion is too old; list again.
+          if (item.code === 410) gone = true;
+          else this.#options.log.warn({ kind: this.type.kind, message: item.message }, 'watch error event');
+          return;
+        default: // BOOKMARK: only the resourceVersion moves
+          break;
+      }
+      const version = item.metadata?.resourceVersion;
+      if (version) this.#resourceVersion = version;
     });
+    this.#abort = handle;
+    if (this.#stopped) handle.abort();
+    try {
+      await handle.done;
+    } catch (error) {
+      if (error instanceof ApiError && error.statusCode === 410) throw new WatchEnded(true);
+      throw error;
+    } finally {
+      this.#abort = undefined;
+    }
+    throw new WatchEnded(gone);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findDrift } from '../../src/controller/drift.ts';
+import { compactLargeStrings, findDrift } from '../../src/controller/drift.ts';
 
 const owner = { apiVersion: 'observability.shopwatch.dev/v1alpha1', kind: 'ServiceObservability', name: 'shop', uid: 'u-1', controller: true, blockOwnerDeletion: true };
 const desired = {
@@ -63,5 +63,33 @@ describe('findDrift', () => {
 
   it('reports a missing object as drift at the root', () => {
     expect(findDrift(desired, undefined)).toBe('.');
+  });
+});
+
+describe('compactLargeStrings', () => {
+  const dashboard = JSON.stringify({ title: 'x', panels: Array.from({ length: 50 }, (_, i) => ({ id: i })) });
+  const desiredMap = { apiVersion: 'v1', kind: 'ConfigMap', data: { 'shop.json': dashboard, small: 'kept' } };
+
+  it('keeps short strings and shrinks long ones to a digest that still matches', () => {
+    const live = structuredClone(desiredMap);
+    compactLargeStrings(live);
+    expect(live.data.small).toBe('kept');
+    expect(live.data['shop.json'].length).toBeLessThan(60);
+    expect(findDrift(desiredMap, live)).toBeUndefined();
+  });
+
+  it('still notices a change inside a compacted string', () => {
+    const live = structuredClone(desiredMap);
+    live.data['shop.json'] = dashboard.replace('"title":"x"', '"title":"edited"');
+    compactLargeStrings(live);
+    expect(findDrift(desiredMap, live)).toBe('data.shop.json');
+  });
+
+  it('compacts inside lists too', () => {
+    const rules = { groups: [{ rules: [{ expr: 'x'.repeat(500) }] }] };
+    const live = structuredClone(rules);
+    compactLargeStrings(live);
+    expect(live.groups[0]!.rules[0]!.expr).not.toBe(rules.groups[0]!.rules[0]!.expr);
+    expect(findDrift(rules, live)).toBeUndefined();
   });
 });
