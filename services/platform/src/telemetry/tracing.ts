@@ -41,7 +41,7 @@ export async function startTracing(settings: TracingSettings): Promise<Tracing> 
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(settings.sampleRatio) }),
     spanProcessors: [new BatchSpanProcessor({ exporter, maxQueueSize: 4096, scheduledDelayMillis: 2000 })],
     instrumentations: [
-      new FastifyOtelInstrumentation({ registerOnInitialization: true, ignorePaths: (opts) => ['/livez', '/readyz', '/metrics'].includes(opts.url) }),
+      new FastifyOtelInstrumentation({ registerOnInitialization: true, instrumentHooks: false, ignorePaths: (opts) => ['/livez', '/readyz', '/metrics'].includes(opts.url) }),
       new PgInstrumentation({ enhancedDatabaseReporting: false }),
       new KafkaJsInstrumentation(),
     ],
