@@ -1,5 +1,5 @@
 // Transactional outbox: enqueue in the caller's transaction, a relay publishes to Kafka.
-export { enqueue } from './enqueue.ts';
+export { enqueue, enqueueAll } from './enqueue.ts';
 export type { EnqueueOptions } from './enqueue.ts';
 export { relayBatch, startOutboxRelay } from './relay.ts';
 export type { RelayBatchOptions, OutboxRelay, OutboxRelayOptions } from './relay.ts';

@@ -7,7 +7,7 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTransaction } from '../../src/db/index.ts';
 import { createEventProducer, type EventProducer } from '../../src/kafka/index.ts';
-import { enqueue, startOutboxRelay } from '../../src/outbox/index.ts';
+import { enqueue, enqueueAll, startOutboxRelay } from '../../src/outbox/index.ts';
 import { createTestTopics, productViewed, type TestTopics } from '../kafka/fixtures.ts';
 import { startCollector, type Collector } from '../kafka/raw-kafka.ts';
 import { createMigratedDatabase, type MigratedDatabase } from './database.ts';
@@ -42,8 +42,14 @@ function plan(label: string, count: number, keys: number): ShopEvent[] {
 }
 
 /** Enqueues events in transactions of `perTransaction`, `workers` transactions at a time. Each key
- * belongs to one worker, so the order every key's events commit in is the planned order. */
-async function enqueueAll(events: readonly ShopEvent[], perTransaction: number, workers: number): Promise<void> {
+ * belongs to one worker, so the order every key's events commit in is the planned order.
+ * `oneByOne` uses `enqueue` per event, otherwise one `enqueueAll` per transaction. */
+async function enqueueInTransactions(
+  events: readonly ShopEvent[],
+  perTransaction: number,
+  workers: number,
+  oneByOne = false,
+): Promise<void> {
   const byWorker = Array.from({ length: workers }, () => [] as ShopEvent[]);
   for (const event of events) {
     const key = Number(event.subject.split('-').at(-1));
@@ -52,8 +58,10 @@ async function enqueueAll(events: readonly ShopEvent[], perTransaction: number, 
   await Promise.all(
     byWorker.map(async (mine) => {
       for (let start = 0; start < mine.length; start += perTransaction) {
+        const batch = mine.slice(start, start + perTransaction);
         await withTransaction(db.pool, async (client) => {
-          for (const event of mine.slice(start, start + perTransaction)) await enqueue(client, event, { topic: topics.topic });
+          if (!oneByOne) return enqueueAll(client, batch, { topic: topics.topic });
+          for (const event of batch) await enqueue(client, event, { topic: topics.topic });
         });
       }
     }),
@@ -145,13 +153,25 @@ describe('transactional outbox', () => {
     await db.pool.query('DELETE FROM outbox');
   });
 
+  it('never deadlocks when transactions enqueue overlapping keys in opposite orders', async () => {
+    const keys = Array.from({ length: 8 }, (_, n) => `lock-${n}`);
+    const write = (order: string[]) =>
+      withTransaction(db.pool, (client) => enqueueAll(client, order.map((key) => productViewed(key)), { topic: topics.topic }));
+    // With one lock per enqueue call taken in call order, these pairs would deadlock (40P01).
+    for (let round = 0; round < 20; round += 1) {
+      await Promise.all([write(keys), write([...keys].reverse()), write(keys.slice(3).concat(keys.slice(0, 3)))]);
+    }
+    expect(await outboxRows()).toBe(60 * 8);
+    await db.pool.query('DELETE FROM outbox');
+  });
+
   it('publishes 1,000 events committed in transactions, all of them, each key in order', async () => {
     const registry = new Registry();
     const relay = startOutboxRelay({ pool: db.pool, producer, registry, batchSize: 100 });
     const events = plan('thousand', 1_000, 25);
     try {
       // The relay is running while transactions commit: it is woken by NOTIFY and races them.
-      await enqueueAll(events, 10, 5);
+      await enqueueInTransactions(events, 10, 5, true);
       await waitFor('1,000 events on the topic', () => distinct(arrivals(events)) === 1_000, { timeoutMs: 60_000 });
     } finally {
       await relay.stop();
@@ -173,7 +193,7 @@ describe('transactional outbox', () => {
 
   it('loses nothing when a relay is killed mid-way and another takes over', async () => {
     const events = plan('killed', 1_000, 20);
-    await enqueueAll(events, 50, 4);
+    await enqueueInTransactions(events, 50, 4);
     const first = spawnRelay(10);
     await first.ready;
     // Kill it (no chance to clean up) once it has published some but not all.
@@ -199,7 +219,7 @@ describe('transactional outbox', () => {
 
   it('two relays at once publish every event exactly once, each key in order', async () => {
     const events = plan('pair', 1_000, 100);
-    await enqueueAll(events, 100, 4);
+    await enqueueInTransactions(events, 100, 4);
     const relays = [spawnRelay(50), spawnRelay(50)];
     await Promise.all(relays.map((relay) => relay.ready));
     const started = performance.now();
@@ -219,7 +239,7 @@ describe('transactional outbox', () => {
 
   it('drains a backlog of 5,000 events with one relay (prints the rate; not a timed assertion)', async () => {
     const events = plan('backlog', 5_000, 50);
-    await enqueueAll(events, 500, 5);
+    await enqueueInTransactions(events, 500, 5);
     const started = performance.now();
     const relay = startOutboxRelay({ pool: db.pool, producer, registry: new Registry(), batchSize: 500 });
     try {
