@@ -116,7 +116,12 @@ export interface OutputSpec {
   /** Dashboard as a ConfigMap for the Grafana sidecar (default true). */
   sidecarConfigMap?: boolean;
   /** Also create a grafana-operator `GrafanaDashboard` selecting these Grafana instances. */
-  grafanaDashboard?: { enabled: boolean; instanceSelector?: LabelSelector };
+  grafanaDashboard?: {
+    enabled: boolean;
+    instanceSelector?: LabelSelector;
+    /** Optional (added): let Grafana instances in other namespaces import the dashboard (default false). */
+    allowCrossNamespaceImport?: boolean;
+  };
 }
 
 /**

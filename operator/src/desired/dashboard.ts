@@ -85,6 +85,7 @@ export function buildDashboards(resource: ServiceObservability, settings: Operat
         // Without a selector the dashboard would land in no Grafana at all; an empty selector
         // matches every Grafana instance the grafana-operator may import into.
         instanceSelector: grafanaDashboard.instanceSelector ?? {},
+        ...(grafanaDashboard.allowCrossNamespaceImport ? { allowCrossNamespaceImport: true } : {}),
         folder,
         json,
       },

@@ -20,7 +20,7 @@ function kinds(resource: ServiceObservability) {
 describe('buildDesired golden files', () => {
   it('full resource: ServiceMonitor, PrometheusRule, dashboard ConfigMap and GrafanaDashboard', () => {
     const resource = checkoutResource();
-    resource.spec.output = { ...resource.spec.output, grafanaDashboard: { enabled: true, instanceSelector: { matchLabels: { dashboards: 'grafana' } } } };
+    resource.spec.output = { ...resource.spec.output, grafanaDashboard: { enabled: true, allowCrossNamespaceImport: true, instanceSelector: { matchLabels: { dashboards: 'grafana' } } } };
     expectGolden('orders-full', buildDesired(resource, settings));
   });
 

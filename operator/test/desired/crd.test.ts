@@ -65,7 +65,7 @@ const everything: DeepRequired<ServiceObservabilitySpec> = {
     labels: { team: 'checkout' },
     release: 'kube-prometheus-stack',
     sidecarConfigMap: true,
-    grafanaDashboard: { enabled: true, instanceSelector: { matchLabels: { dashboards: 'grafana' }, matchExpressions: [{ key: 'a', operator: 'Exists', values: [] }] } },
+    grafanaDashboard: { enabled: true, allowCrossNamespaceImport: true, instanceSelector: { matchLabels: { dashboards: 'grafana' }, matchExpressions: [{ key: 'a', operator: 'Exists', values: [] }] } },
   },
 };
 
