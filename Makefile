@@ -41,8 +41,12 @@ test-integration: install infra-up cluster-up ## Integration tests against real 
 .PHONY: test
 test: lint typecheck test-unit test-integration ## Everything CI runs: lint, typecheck, unit and integration tests
 
+.PHONY: prereqs
+prereqs: ## Install missing Debian packages (PostgreSQL, Redis, Prometheus, Java, Maven, ...)
+	scripts/setup.sh apt
+
 .PHONY: infra-up
-infra-up: ## Start local PostgreSQL, Redis, Kafka and Prometheus on loopback (writes .local/infra.env)
+infra-up: prereqs ## Start local PostgreSQL, Redis, Kafka and Prometheus on loopback (writes .local/infra.env)
 	scripts/infra/up.sh
 
 .PHONY: infra-down
@@ -50,7 +54,7 @@ infra-down: ## Stop the local infrastructure (data stays in .local/)
 	scripts/infra/down.sh
 
 .PHONY: cluster-up
-cluster-up: ## Start a local Kubernetes control plane with simulated nodes (writes .local/kubeconfig)
+cluster-up: prereqs ## Start a local Kubernetes control plane with simulated nodes (writes .local/kubeconfig)
 	scripts/cluster/up.sh
 
 .PHONY: cluster-down

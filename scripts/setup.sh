@@ -1,26 +1,49 @@
 #!/usr/bin/env bash
-# Installs everything a fresh machine lacks, idempotently: Debian packages, Node 24 and the npm
-# workspaces, the Kafka broker jars, Helm/kubectl and the Kubernetes control-plane binaries.
-# Downloads are cached under ~/.cache/shopwatch so a second run is quick.
+# Installs everything a fresh machine lacks, idempotently; each part is quick when already done.
+#   scripts/setup.sh            all parts (what CI runs before `make test`)
+#   scripts/setup.sh apt        only the Debian packages (the Makefile runs this before infra-up)
+# Parts: apt (PostgreSQL, Redis, Prometheus, OpenSSL, ...), node (Node 24 + npm workspaces),
+# infra (Kafka broker jars), cluster (Kubernetes control plane, etcd, kwok, helm, kubectl).
+# Downloads and builds are cached under ~/.cache/shopwatch.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(postgresql redis-server prometheus openssl curl ca-certificates unzip procps psmisc)
-missing=()
-for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-if ((${#missing[@]})); then
+setup_apt() {
+  local packages=(postgresql redis-server prometheus openssl curl ca-certificates unzip procps psmisc default-jre-headless maven)
+  local missing=() p
+  for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  ((${#missing[@]})) || return 0
+  if ((EUID != 0)); then
+    echo "setup: missing Debian packages: ${missing[*]} (run as root: apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
   echo "setup: installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q >/dev/null
+  # policy-rc.d keeps the packages' own services from starting: we run private instances.
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
   apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
-fi
+  rm -f /usr/sbin/policy-rc.d
+}
 
-NODE_BIN="$(scripts/toolchain.sh)"
-export PATH="$NODE_BIN:$PATH"
-echo "setup: node $(node -v)"
-npm ci --no-audit --no-fund --loglevel=error
-touch node_modules/.installed
+setup_node() {
+  local node_bin
+  node_bin="$(scripts/toolchain.sh)"
+  export PATH="$node_bin:$PATH"
+  echo "setup: node $(node -v)"
+  npm ci --no-audit --no-fund --loglevel=error
+  touch node_modules/.installed
+}
 
-scripts/infra/install.sh
-scripts/cluster/install.sh
-echo "setup: done"
+parts=("$@")
+((${#parts[@]})) || parts=(apt node infra cluster)
+for part in "${parts[@]}"; do
+  case "$part" in
+    apt) setup_apt ;;
+    node) setup_node ;;
+    infra) scripts/infra/install.sh ;;
+    cluster) scripts/cluster/install.sh ;;
+    *) echo "setup: unknown part '$part' (apt, node, infra, cluster)" >&2; exit 2 ;;
+  esac
+done
+echo "setup: done (${parts[*]})"
