@@ -44,7 +44,9 @@ export function dashboardInput(resource: ServiceObservability): ServiceDashboard
 }
 
 export function dashboardJson(resource: ServiceObservability): string {
-  return JSON.stringify(buildServiceDashboard(dashboardInput(resource)), null, 2);
+  // Compact: the ConfigMap is stored in etcd and cached by every informer watching ConfigMaps;
+  // indentation would double its size for no reader (the readable form is the dashboards golden file).
+  return JSON.stringify(buildServiceDashboard(dashboardInput(resource)));
 }
 
 export interface DashboardBuild {
