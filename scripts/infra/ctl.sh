@@ -59,13 +59,21 @@ launch_postgres() {
 }
 
 # Creates role and database `shopwatch` (idempotent). Tests create their own databases,
-# hence CREATEDB.
+# hence CREATEDB. Also drops test databases (createTestDatabase in @shopwatch/testkit marks
+# them with a comment) that are over two hours old and unused: left by crashed test runs.
 after_postgres() {
   "$(postgres_bin)/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCKET_DIR" -p "$POSTGRES_PORT" -U postgres -d postgres <<'SQL' >/dev/null
 SELECT 'CREATE ROLE shopwatch' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'shopwatch')
 \gexec
 ALTER ROLE shopwatch LOGIN CREATEDB PASSWORD 'shopwatch';
 SELECT 'CREATE DATABASE shopwatch OWNER shopwatch' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'shopwatch')
+\gexec
+SELECT format('DROP DATABASE %I WITH (FORCE)', d.datname)
+FROM pg_database d
+JOIN pg_shdescription c ON c.objoid = d.oid AND c.classoid = 'pg_database'::regclass
+WHERE c.description LIKE 'shopwatch test database, created %'
+  AND substring(c.description FROM 'created (.*)$')::timestamptz < now() - interval '2 hours'
+  AND NOT EXISTS (SELECT FROM pg_stat_activity a WHERE a.datid = d.oid)
 \gexec
 SQL
 }

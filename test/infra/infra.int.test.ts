@@ -12,6 +12,8 @@ import {
   createTestDatabase,
   infraEnv,
   queryPrometheus,
+  startInfra,
+  TEST_DATABASE_MARKER,
   type TestDatabase,
   uniqueName,
   waitFor,
@@ -83,6 +85,27 @@ describe('PostgreSQL', () => {
     } finally {
       await admin.end();
       await leftOpen.end().catch(() => undefined);
+    }
+  });
+
+  it('infra start drops test databases over two hours old that nobody uses, and only those', async () => {
+    const stale = await createTestDatabase('infra stale');
+    const fresh = await createTestDatabase('infra fresh');
+    const admin = new pg.Client({ connectionString: env.databaseUrl });
+    await admin.connect();
+    try {
+      const old = new Date(Date.now() - 3 * 3600_000).toISOString();
+      await admin.query(`COMMENT ON DATABASE "${stale.name}" IS '${TEST_DATABASE_MARKER}${old}'`);
+      await startInfra('postgres'); // healthy already: only the bootstrap and clean-up SQL run
+      const left = await admin.query<{ datname: string }>(
+        'SELECT datname FROM pg_database WHERE datname = ANY($1) ORDER BY datname',
+        [[stale.name, fresh.name, db.name]],
+      );
+      expect(left.rows.map((r) => r.datname)).toEqual([db.name, fresh.name].sort());
+    } finally {
+      await admin.end();
+      await stale.drop();
+      await fresh.drop();
     }
   });
 

@@ -65,6 +65,9 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** Start of the comment on every test database; scripts/infra/ctl.sh matches it. */
+export const TEST_DATABASE_MARKER = 'shopwatch test database, created ';
+
 function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
@@ -88,7 +91,11 @@ export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase>
   const safePrefix = prefix.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 30) || 'test';
   const suffix = `${process.pid.toString(36)}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const name = `${safePrefix}_${suffix}`.slice(0, 63);
-  await withAdminClient(databaseUrl, (client) => client.query(`CREATE DATABASE ${quoteIdent(name)}`));
+  await withAdminClient(databaseUrl, async (client) => {
+    await client.query(`CREATE DATABASE ${quoteIdent(name)}`);
+    // The marker lets `make infra-up` drop databases that crashed test runs left behind.
+    await client.query(`COMMENT ON DATABASE ${quoteIdent(name)} IS '${TEST_DATABASE_MARKER}${new Date().toISOString()}'`);
+  });
   const url = new URL(databaseUrl);
   url.pathname = `/${name}`;
   return {
