@@ -131,10 +131,17 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     client.on('notification', () => wake.notify());
     client.on('error', () => {
       // The connection broke: drop it; polling covers the gap and the next idle wait reconnects.
-      if (listener === client) listener = undefined;
-      client.release(true);
+      if (listener === client) {
+        listener = undefined;
+        client.release(true);
+      }
     });
-    await client.query('LISTEN outbox');
+    try {
+      await client.query('LISTEN outbox');
+    } catch (error) {
+      client.release(true);
+      throw error;
+    }
     listener = client;
   }
 
