@@ -1,7 +1,12 @@
 // Panel factories on top of the foundation SDK builders: one place decides sizes, the datasource
 // reference and how a declared panel (title + PromQL + unit + visualisation) becomes a panel.
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
-import { ReduceDataOptionsBuilder, type DataSourceRef } from '@grafana/grafana-foundation-sdk/common';
+import {
+  GraphThresholdsStyleConfigBuilder,
+  GraphThresholdsStyleMode,
+  ReduceDataOptionsBuilder,
+  type DataSourceRef,
+} from '@grafana/grafana-foundation-sdk/common';
 import { PanelBuilder as BarGaugePanel } from '@grafana/grafana-foundation-sdk/bargauge';
 import { ThresholdsConfigBuilder, ThresholdsMode, type Panel } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as GaugePanel } from '@grafana/grafana-foundation-sdk/gauge';
@@ -74,6 +79,8 @@ export interface PanelOptions {
   min?: number;
   max?: number;
   thresholds?: Array<{ value: number | null; color: string }>;
+  /** Draw the thresholds as dashed lines on a time series (reference levels, not colouring). */
+  thresholdLines?: boolean;
 }
 
 export function panel(options: PanelOptions): cog.Builder<Panel> {
@@ -92,6 +99,7 @@ export function panel(options: PanelOptions): cog.Builder<Panel> {
     max?(v: number): unknown;
     thresholds?(t: ThresholdsConfigBuilder): unknown;
     reduceOptions?(r: ReduceDataOptionsBuilder): unknown;
+    thresholdsStyle?(t: GraphThresholdsStyleConfigBuilder): unknown;
   };
   // Single-value panels show the latest value, not whatever Grafana's default reducer is.
   withRange.reduceOptions?.(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false));
@@ -99,6 +107,7 @@ export function panel(options: PanelOptions): cog.Builder<Panel> {
   if (options.max !== undefined) withRange.max?.(options.max);
   if (options.thresholds) {
     withRange.thresholds?.(new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps(options.thresholds));
+    if (options.thresholdLines) withRange.thresholdsStyle?.(new GraphThresholdsStyleConfigBuilder().mode(GraphThresholdsStyleMode.Dashed));
   }
   return builder;
 }

@@ -71,12 +71,24 @@ function sloPanels(service: string, slo: SloInput, nextId: () => number): Array<
     panel({
       id: nextId(),
       title: `${label}: burn rate`,
-      description: 'Error budget consumption relative to the sustainable rate: 1 spends the budget exactly over the window.',
+      description:
+        'Error budget consumption relative to the sustainable rate: 1 spends the budget exactly over the window. ' +
+        'Dashed lines: the burn rates of the slowest ticket (orange) and the fastest page (red).',
       visualisation: 'timeseries',
       unit: 'short',
       min: 0,
       width: 6,
       queries: BURN_WINDOWS.map((w) => ({ expr: q.burnRate(service, slo.name, w), legend: w })),
+      ...(slo.alertBurnRates
+        ? {
+            thresholds: [
+              { value: null, color: 'green' },
+              { value: slo.alertBurnRates.ticket, color: 'orange' },
+              { value: slo.alertBurnRates.page, color: 'red' },
+            ],
+            thresholdLines: true,
+          }
+        : {}),
     }),
     panel({
       id: nextId(),

@@ -21,6 +21,11 @@ export interface SloInput {
   objective: string;
   window: '30d' | '28d';
   description?: string;
+  /**
+   * Burn rates at which the SLO's alerts fire (fastest page, slowest ticket), drawn as reference
+   * lines on the burn-rate panel. The operator passes the factors it derived for the window.
+   */
+  alertBurnRates?: { page: number; ticket: number };
 }
 
 export interface LinkInput {

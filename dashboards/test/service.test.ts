@@ -16,7 +16,7 @@ const input: ServiceDashboardInput = {
   ],
   slos: [
     { name: 'availability', objective: '99.5', window: '30d' },
-    { name: 'latency', objective: '99', window: '28d' },
+    { name: 'latency', objective: '99', window: '28d', alertBurnRates: { page: 13.44, ticket: 0.933333333333 } },
   ],
   links: [{ title: 'Runbook', url: 'https://runbooks.example/orders' }],
 };
@@ -78,6 +78,15 @@ describe('buildServiceDashboard', () => {
     expect(exprs).toContain('slo:error_budget_remaining:ratio{namespace=~"$namespace", service="orders", slo="latency"}');
     expect(exprs).toContain('1 - slo:sli_error:ratio_rate28d{namespace=~"$namespace", service="orders", slo="latency"}');
     expect(exprs).toContain('slo:burn_rate:ratio_rate1h{namespace=~"$namespace", service="orders", slo="latency"}');
+  });
+
+  it('draws the alerting burn rates as reference lines when given', () => {
+    const burn = (slo: string) => panels().find((p) => p.title.startsWith(slo) && p.title.endsWith('burn rate')) as unknown as {
+      fieldConfig: { defaults: { thresholds?: { steps: Array<{ value: number | null }> }; custom?: { thresholdsStyle?: { mode: string } } } };
+    };
+    expect(burn('latency').fieldConfig.defaults.thresholds?.steps.map((s) => s.value)).toEqual([null, 0.933333333333, 13.44]);
+    expect(burn('latency').fieldConfig.defaults.custom?.thresholdsStyle?.mode).toBe('dashed');
+    expect(burn('availability').fieldConfig.defaults.thresholds).toBeUndefined();
   });
 
   it('lays panels out without overlaps inside the 24-column grid, with unique ids', () => {

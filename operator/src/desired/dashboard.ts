@@ -6,6 +6,7 @@ import type { ServiceObservability } from '../api/v1alpha1.ts';
 import type { OperatorSettings, SpecProblem } from './contract.ts';
 import { outputNames, ownedMetadata, type OwnedObject } from './meta.ts';
 import { checkPanelExpr } from './promql.ts';
+import { burnRateAlerts } from './slo.ts';
 
 export const DEFAULT_FOLDER = 'Shopwatch';
 
@@ -32,12 +33,16 @@ export function dashboardInput(resource: ServiceObservability): ServiceDashboard
     title: dashboard.title ?? spec.service.name,
     marketing: dashboard.marketing ?? [],
     business: dashboard.business ?? [],
-    slos: (spec.slos ?? []).map((slo) => ({
-      name: slo.name,
-      objective: slo.objective,
-      window: slo.window,
-      ...(slo.description ? { description: slo.description } : {}),
-    })),
+    slos: (spec.slos ?? []).map((slo) => {
+      const factors = burnRateAlerts(slo.window).map((a) => a.factor);
+      return {
+        name: slo.name,
+        objective: slo.objective,
+        window: slo.window,
+        ...(slo.description ? { description: slo.description } : {}),
+        alertBurnRates: { page: Math.max(...factors), ticket: Math.min(...factors) },
+      };
+    }),
     links: dashboard.links ?? [],
   };
   return input;
