@@ -62,6 +62,11 @@ launch_postgres() {
 # hence CREATEDB. Also drops test databases (createTestDatabase in @shopwatch/testkit marks
 # them with a comment) that are over two hours old and unused: left by crashed test runs.
 after_postgres() {
+  if [[ ! -S "$PG_SOCKET_DIR/.s.PGSQL.$POSTGRES_PORT" ]]; then
+    # Healthy, but not ours (another checkout started it): use it as it is.
+    log "postgres on port $POSTGRES_PORT was not started from this checkout; leaving its roles alone"
+    return 0
+  fi
   "$(postgres_bin)/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_SOCKET_DIR" -p "$POSTGRES_PORT" -U postgres -d postgres <<'SQL' >/dev/null
 SELECT 'CREATE ROLE shopwatch' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'shopwatch')
 \gexec
