@@ -251,6 +251,22 @@ function problem(reason: string, message: string): SpecProblem {
   return { condition: 'RulesReady', reason, message };
 }
 
+/**
+ * Label regexes end up in PromQL matchers, which Prometheus compiles as RE2. JavaScript's engine
+ * catches syntax errors; lookarounds and backreferences parse here but not in RE2, so they are
+ * refused explicitly.
+ */
+function regexError(value: string): string | undefined {
+  if (/\(\?<?[=!]/.test(value)) return 'lookahead and lookbehind are not supported by Prometheus (RE2)';
+  if (/\\[1-9]/.test(value)) return 'backreferences are not supported by Prometheus (RE2)';
+  try {
+    new RegExp(value);
+    return undefined;
+  } catch (error) {
+    return `not a valid regular expression (${(error as Error).message})`;
+  }
+}
+
 function isDuration(value: string): boolean {
   try {
     durationSeconds(value);
@@ -277,6 +293,15 @@ export function ruleProblems(resource: ServiceObservability): SpecProblem[] {
     if (kinds !== 1) problems.push(problem('InvalidSLI', `${path}: set exactly one of availability, latency or ratio (found ${kinds})`));
     if (slo.latency && !/^\d+(\.\d+)?$/.test(slo.latency.thresholdSeconds)) {
       problems.push(problem('InvalidSLI', `${path}.latency.thresholdSeconds: not a decimal number of seconds`));
+    }
+    const regexes: Array<[string, string | undefined]> = [
+      ['availability.errorStatusCodes', slo.availability?.errorStatusCodes],
+      ['availability.routes', slo.availability?.routes],
+      ['latency.routes', slo.latency?.routes],
+    ];
+    for (const [field, value] of regexes) {
+      const error = value === undefined ? undefined : regexError(value);
+      if (error) problems.push(problem('InvalidRegex', `${path}.${field}: ${error}`));
     }
     if (slo.ratio) {
       for (const field of ['good', 'total'] as const) {

@@ -161,4 +161,18 @@ describe('buildDesired guards what admission should have caught', () => {
     ]);
     expect(state.outputs.some((o) => o.object.kind === 'PrometheusRule')).toBe(false);
   });
+
+  it('refuses label regexes Prometheus (RE2) would not compile', () => {
+    const resource = checkoutResource();
+    resource.spec.slos = [
+      { name: 'a', objective: '99', window: '30d', availability: { routes: '/api/(orders' } },
+      { name: 'b', objective: '99', window: '30d', latency: { thresholdSeconds: '0.3', routes: '/api/(?!internal).*' } },
+      { name: 'c', objective: '99', window: '30d', availability: { errorStatusCodes: '5..|429' } },
+    ];
+    const problems = buildDesired(resource, settings).problems;
+    expect(problems.map((p) => `${p.reason} ${p.message.split(':')[0]}`)).toEqual([
+      'InvalidRegex spec.slos[0].availability.routes',
+      'InvalidRegex spec.slos[1].latency.routes',
+    ]);
+  });
 });
