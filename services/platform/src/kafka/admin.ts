@@ -12,8 +12,24 @@ export interface TopicSpec {
   configs?: Readonly<Record<string, string>>;
 }
 
-/** Creates the topics that do not exist yet (idempotent) and waits until they have leaders. */
+/**
+ * Creates the topics that do not exist yet (idempotent) and waits until they have leaders.
+ * Retries errors Kafka marks retriable (a broker that just started may not know new partitions
+ * yet), so it can run at service start right after the broker came up.
+ */
 export async function ensureTopics(client: KafkaClient, topics: readonly (TopicSpec | string)[]): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await createMissingTopics(client, topics);
+    } catch (error) {
+      const retriable = typeof error === 'object' && error !== null && 'retriable' in error && error.retriable === true;
+      if (!retriable || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
+}
+
+async function createMissingTopics(client: KafkaClient, topics: readonly (TopicSpec | string)[]): Promise<void> {
   await withAdmin(client, async (admin) => {
     const existing = new Set(await admin.listTopics());
     const missing = topics
