@@ -46,11 +46,13 @@ function badBodies(valid: Record<string, unknown>, stringField: string, numberFi
   return cases;
 }
 
-async function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json: () => unknown }, what: string) {
+function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json: () => unknown }, what: string) {
   expect(res.statusCode, what).toBeGreaterThanOrEqual(400);
   expect(res.statusCode, what).toBeLessThan(500);
   expect(String(res.headers['content-type']), what).toMatch(/^application\/problem\+json/);
-  expect(res.json(), what).toMatchObject({ status: res.statusCode, title: expect.any(String), detail: expect.any(String) });
+  const body = res.json() as { status: unknown; title: unknown; detail: unknown };
+  expect(body.status, what).toBe(res.statusCode);
+  expect(typeof body.title === 'string' && typeof body.detail === 'string', what).toBe(true);
 }
 
 describe('bad input on write routes', () => {
@@ -71,9 +73,9 @@ describe('bad input on write routes', () => {
       ['empty name', JSON.stringify({ ...validProduct(), name: '' })],
     ] as Array<[string, string]>;
     for (const [what, payload] of cases) {
-      await expectProblem(await f.app.inject({ method: 'POST', url: '/products', headers: auth(), payload }), what);
+      expectProblem(await f.app.inject({ method: 'POST', url: '/products', headers: auth(), payload }), what);
     }
-    await expectProblem(await f.app.inject({ method: 'POST', url: '/products', headers: { ...auth(), 'content-type': 'text/plain' }, payload: 'hi' }), 'text/plain');
+    expectProblem(await f.app.inject({ method: 'POST', url: '/products', headers: { ...auth(), 'content-type': 'text/plain' }, payload: 'hi' }), 'text/plain');
     expect(await count(f.pool, 'SELECT count(*) AS n FROM products')).toBe(before);
     expect(await count(f.pool, 'SELECT count(*) AS n FROM outbox')).toBe(outboxBefore);
   });
@@ -85,23 +87,23 @@ describe('bad input on write routes', () => {
       ['unknown field', `/products/${productId}`, JSON.stringify({ sku: 'CHANGED' })],
       ['wrong type', `/products/${productId}`, JSON.stringify({ priceCents: 'cheap' })],
       ['negative price', `/products/${productId}`, JSON.stringify({ priceCents: -100 })],
-      ['huge price', `/products/${productId}`, JSON.stringify({ priceCents: 9_007_199_254_740_993 })],
+      ['huge price', `/products/${productId}`, '{"priceCents": 9007199254740993}'],
       ['null name', `/products/${productId}`, JSON.stringify({ name: null })],
       ['malformed JSON', `/products/${productId}`, '{"name":'],
       ['bad id', '/products/42', JSON.stringify({ name: 'x' })],
       ['sql id', `/products/${encodeURIComponent("1' OR 1=1--")}`, JSON.stringify({ name: 'x' })],
     ];
     for (const [what, url, payload] of cases) {
-      await expectProblem(await f.app.inject({ method: 'PATCH', url, headers: auth(), payload }), what);
+      expectProblem(await f.app.inject({ method: 'PATCH', url, headers: auth(), payload }), what);
     }
-    await expectProblem(await f.app.inject({ method: 'PATCH', url: `/products/${productId}`, headers: { ...auth(), 'if-match': 'garbage' }, payload: { name: 'x' } }), 'bad If-Match');
+    expectProblem(await f.app.inject({ method: 'PATCH', url: `/products/${productId}`, headers: { ...auth(), 'if-match': 'garbage' }, payload: { name: 'x' } }), 'bad If-Match');
     const after = await f.pool.query('SELECT * FROM products WHERE id = $1', [productId]);
     expect(after.rows).toEqual(before.rows);
   });
 
   it('DELETE routes refuse malformed ids', async () => {
     for (const url of ['/products/abc', `/products/${'9'.repeat(500)}`, '/categories/abc']) {
-      await expectProblem(await f.app.inject({ method: 'DELETE', url, headers: auth() }), url);
+      expectProblem(await f.app.inject({ method: 'DELETE', url, headers: auth() }), url);
     }
   });
 
@@ -114,10 +116,10 @@ describe('bad input on write routes', () => {
       ['duplicate slug', JSON.stringify({ slug: 'books', name: 'Books again' })],
     ] as Array<[string, string]>;
     for (const [what, payload] of cases) {
-      await expectProblem(await f.app.inject({ method: 'POST', url: '/categories', headers: auth(), payload }), what);
+      expectProblem(await f.app.inject({ method: 'POST', url: '/categories', headers: auth(), payload }), what);
     }
     for (const payload of ['{}', JSON.stringify({ slug: 'renamed' }), JSON.stringify({ name: 5 }), JSON.stringify({ name: 'z'.repeat(101) })]) {
-      await expectProblem(await f.app.inject({ method: 'PATCH', url: `/categories/${categoryId}`, headers: auth(), payload }), payload);
+      expectProblem(await f.app.inject({ method: 'PATCH', url: `/categories/${categoryId}`, headers: auth(), payload }), payload);
     }
     expect(await count(f.pool, 'SELECT count(*) AS n FROM categories')).toBe(before);
   });
@@ -141,6 +143,6 @@ describe('bad input on read routes', () => {
     '/search?q=tea&category=%27%3B',
     '/categories/not-a-uuid',
   ])('GET %s → 4xx problem', async (url) => {
-    await expectProblem(await f.app.inject({ url }), url);
+    expectProblem(await f.app.inject({ url }), url);
   });
 });

@@ -59,7 +59,7 @@ function variableName(instancePath: string, params: unknown): string | undefined
   const fromPath = instancePath.split('/').filter(Boolean)[0];
   if (fromPath) return fromPath;
   if (typeof params === 'object' && params !== null && 'requiredProperties' in params) {
-    const required = (params as { requiredProperties: unknown }).requiredProperties;
+    const required = params.requiredProperties;
     if (Array.isArray(required) && typeof required[0] === 'string') return required[0];
   }
   return undefined;

@@ -38,8 +38,9 @@ const INFRA_ROUTES = new Set(['/livez', '/readyz', '/metrics', '/openapi.json'])
 
 export async function createApp(options: AppOptions): Promise<App> {
   const metrics = options.metrics ?? createMetrics(options.service);
+  const loggerInstance: FastifyBaseLogger = options.logger;
   const app = Fastify({
-    loggerInstance: options.logger as FastifyBaseLogger,
+    loggerInstance,
     // Per-request lines come from our onResponse hook (one line, right level), not Fastify's two.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     bodyLimit: options.bodyLimit ?? 64 * 1024,
@@ -131,7 +132,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  return app as unknown as App;
+  return app;
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {

@@ -5,7 +5,8 @@ export type ReadinessCheck = () => Promise<void>;
 
 export interface ReadinessResult {
   ready: boolean;
-  checks: Record<string, 'ok' | string>;
+  /** `ok` or why the check failed. */
+  checks: Record<string, string>;
   failing: string[];
 }
 

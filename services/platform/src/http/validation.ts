@@ -2,7 +2,7 @@
 // - query strings, params and headers arrive as text, so they are coerced to the declared types;
 // - bodies are JSON and are validated exactly as sent: `"12"` is not a number, and unknown
 //   properties are rejected (Fastify's default silently strips them, which hides client bugs).
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import type { FieldError } from './problem.ts';
@@ -24,7 +24,7 @@ const coercingAjv = makeAjv('array');
 
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? strictAjv : coercingAjv;
-  return ajv.compile(schema as object) as ValidateFunction;
+  return ajv.compile<unknown>(schema as object);
 };
 
 /** Turns Ajv errors into one entry per offending field, JSON-pointer addressed. */
