@@ -14,6 +14,7 @@ import { PanelBuilder as PieChartPanel } from '@grafana/grafana-foundation-sdk/p
 import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
+import { PanelBuilder as TextPanel, TextMode } from '@grafana/grafana-foundation-sdk/text';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import type { PanelInput, Visualisation } from './types.ts';
 
@@ -123,4 +124,9 @@ export function declaredPanel(input: PanelInput, id: number): cog.Builder<Panel>
   if (input.unit) options.unit = input.unit;
   if (input.description) options.description = input.description;
   return panel(options);
+}
+
+/** A short markdown note spanning the row, e.g. to say how to fill an empty layer. */
+export function note(id: number, markdown: string): cog.Builder<Panel> {
+  return new TextPanel().id(id).title('').transparent(true).mode(TextMode.Markdown).content(markdown).span(24).height(3);
 }

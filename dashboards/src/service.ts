@@ -12,7 +12,7 @@ import {
   type Dashboard,
   type Panel,
 } from '@grafana/grafana-foundation-sdk/dashboard';
-import { declaredPanel, panel, PROMETHEUS } from './panels.ts';
+import { declaredPanel, note, panel, PROMETHEUS } from './panels.ts';
 import { HTTP_HISTOGRAM, sloQueries, systemQueries } from './queries.ts';
 import type { ServiceDashboardInput, SloInput } from './types.ts';
 import { dashboardUid } from './uid.ts';
@@ -135,16 +135,28 @@ export function buildServiceDashboard(input: ServiceDashboardInput): Dashboard {
     builder.link(new DashboardLinkBuilder(link.title).type(DashboardLinkType.Link).url(link.url).targetBlank(true));
   }
 
-  const rows: Array<{ title: string; panels: Array<cog.Builder<Panel>> }> = [
-    { title: 'Marketing', panels: (input.marketing ?? []).map((p) => declaredPanel(p, nextId())) },
-    { title: 'Business', panels: (input.business ?? []).map((p) => declaredPanel(p, nextId())) },
-    { title: 'System', panels: systemPanels(service, nextId) },
-    { title: 'SLOs', panels: (input.slos ?? []).flatMap((slo) => sloPanels(service, slo, nextId)) },
+  // Every dashboard has the same four rows, so people find things in the same place for every
+  // service; an empty layer says how to fill it instead of disappearing.
+  const declared = (layer: 'marketing' | 'business', what: string) => {
+    const panels = input[layer] ?? [];
+    if (panels.length > 0) return panels.map((p) => declaredPanel(p, nextId()));
+    return [note(nextId(), `No ${layer} panels are declared for **${service}** yet (${what}). Add them under \`spec.dashboard.${layer}\` of its ServiceObservability.`)];
+  };
+  const rows: Array<{ title: string; panels: () => Array<cog.Builder<Panel>> }> = [
+    { title: 'Marketing', panels: () => declared('marketing', 'demand, intent, funnel') },
+    { title: 'Business', panels: () => declared('business', 'domain outcomes and their quality') },
+    { title: 'System', panels: () => systemPanels(service, nextId) },
+    {
+      title: 'SLOs',
+      panels: () =>
+        (input.slos ?? []).length > 0
+          ? (input.slos ?? []).flatMap((slo) => sloPanels(service, slo, nextId))
+          : [note(nextId(), `No SLOs are declared for **${service}**. Add them under \`spec.slos\` to get error budgets, burn rates and burn-rate alerts.`)],
+    },
   ];
   for (const row of rows) {
-    if (row.panels.length === 0) continue;
     builder.withRow(new RowBuilder(row.title).id(nextId()));
-    for (const p of row.panels) builder.withPanel(p);
+    for (const p of row.panels()) builder.withPanel(p);
   }
   return builder.build();
 }

@@ -40,9 +40,11 @@ describe('buildServiceDashboard', () => {
     expect(panels().filter((p) => p.type === 'row').map((p) => p.title)).toEqual(['Marketing', 'Business', 'System', 'SLOs']);
   });
 
-  it('leaves out rows with nothing to show', () => {
-    const rows = panels(buildServiceDashboard({ namespace: 'shop', service: 'catalog' })).filter((p) => p.type === 'row');
-    expect(rows.map((p) => p.title)).toEqual(['System']);
+  it('keeps every row and says how to fill an empty one', () => {
+    const all = panels(buildServiceDashboard({ namespace: 'shop', service: 'catalog' }));
+    expect(all.filter((p) => p.type === 'row').map((p) => p.title)).toEqual(['Marketing', 'Business', 'System', 'SLOs']);
+    const notes = all.filter((p) => p.type === 'text') as unknown as Array<{ options: { content: string } }>;
+    expect(notes.map((n) => n.options.content.match(/`([^`]+)`/)?.[1])).toEqual(['spec.dashboard.marketing', 'spec.dashboard.business', 'spec.slos']);
   });
 
   it('has the datasource and namespace variables, defaulting to the resource namespace', () => {
