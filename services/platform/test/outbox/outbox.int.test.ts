@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { context } from '@opentelemetry/api';
 import { InvalidEventError, parseEvent, type ShopEvent } from '@shopwatch/contracts';
 import { infraEnv, waitFor } from '@shopwatch/testkit';
 import { Registry } from 'prom-client';
@@ -10,6 +11,7 @@ import { createEventProducer, type EventProducer } from '../../src/kafka/index.t
 import { enqueue, enqueueAll, startOutboxRelay } from '../../src/outbox/index.ts';
 import { createTestTopics, productViewed, type TestTopics } from '../kafka/fixtures.ts';
 import { startCollector, type Collector } from '../kafka/raw-kafka.ts';
+import { contextWithTrace, registerTestTracing } from '../kafka/trace-context.ts';
 import { createMigratedDatabase, type MigratedDatabase } from './database.ts';
 
 const RELAY_SCRIPT = fileURLToPath(new URL('./relay-process.ts', import.meta.url));
@@ -21,6 +23,7 @@ let producer: EventProducer;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
+  registerTestTracing();
   db = await createMigratedDatabase('outbox');
   topics = await createTestTopics('outbox', 3);
   producer = createEventProducer({ client: topics.client, registry: new Registry(), deadLetterTopic: topics.deadLetterTopic });
@@ -251,6 +254,27 @@ describe('transactional outbox', () => {
     await waitFor('5,000 events on the topic', () => distinct(arrivals(events)) === 5_000, { timeoutMs: 60_000 });
     expectPerKeyOrder(events, arrivals(events));
     console.log(`one relay drained 5000 events in ${seconds.toFixed(2)} s: ${Math.round(5_000 / seconds)} events/s (batch 500)`);
+  });
+
+  it('carries the trace context of the enqueueing transaction to the published message', async () => {
+    const traceId = '0af7651916cd43dd8448eb211c80319c';
+    const traced = productViewed('traced');
+    await context.with(contextWithTrace(traceId), () =>
+      withTransaction(db.pool, (client) => enqueue(client, traced, { topic: topics.topic })),
+    );
+    const relay = startOutboxRelay({ pool: db.pool, producer, registry: new Registry() });
+    try {
+      const record = await waitFor('traced event published', () =>
+        collector.records.find((r) => {
+          const parsed = parseEvent(r.value ?? '');
+          return parsed.ok && parsed.event.id === traced.id;
+        }),
+      );
+      // Same trace as the request that enqueued it, even though the relay (with no active span) sent it.
+      expect(record.headers['traceparent']).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    } finally {
+      await relay.stop();
+    }
   });
 
   it('dead-letters an outbox row that no longer passes validation instead of blocking the rest', async () => {
