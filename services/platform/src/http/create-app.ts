@@ -67,6 +67,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     reply.header('x-request-id', request.id);
   });
 
+  // While shutting down, responses to requests still in flight tell keep-alive clients to close
+  // the connection; otherwise the server would wait for idle keep-alive sockets to time out.
+  app.addHook('onSend', async (_request, reply) => {
+    if (app.readiness.isShuttingDown) reply.header('connection', 'close');
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const status = reply.statusCode;
