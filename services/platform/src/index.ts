@@ -24,5 +24,6 @@ export type { MeteredCacheOptions } from './cache/metered-cache.ts';
 export * from './db/index.ts';
 export * from './kafka/index.ts';
 export * from './outbox/index.ts';
+export * from './inbox/index.ts';
 export { registerHttpFaults, HttpFaultsSchema, HttpFaultsSchemaFile } from './faults/http-faults.ts';
 export type { HttpFaults } from './faults/http-faults.ts';
