@@ -121,7 +121,7 @@ function spawnRelay(batchSize: number): { child: ChildProcess; ready: Promise<vo
   const { kafkaBrokers } = infraEnv();
   const child = spawn(process.execPath, [RELAY_SCRIPT], {
     env: { ...process.env, DATABASE_URL: db.database.url, KAFKA_BROKERS: kafkaBrokers.join(','), RELAY_BATCH_SIZE: String(batchSize) },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   children.push(child);
   let output = '';

@@ -26,6 +26,11 @@ const relay = startOutboxRelay({
 });
 process.stdout.write('ready\n');
 
+// The test holds our stdin open; if the test process dies without killing us, stdin ends and we
+// leave rather than relay into a dropped database forever.
+process.stdin.on('end', () => process.exit(1));
+process.stdin.resume();
+
 process.once('SIGTERM', () => {
   void (async () => {
     await relay.stop();
