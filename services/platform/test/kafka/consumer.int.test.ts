@@ -54,7 +54,7 @@ function start(): Promise<EventConsumer> {
     registry,
     fromBeginning: true,
     deadLetterTopic: topics.deadLetterTopic,
-    retry: { initialDelayMs: 20, maxDelayMs: 50 },
+    retry: { initialDelayMs: 20, maxDelayMs: 50, maxAttempts: 5 },
   });
 }
 
@@ -118,12 +118,14 @@ describe('event consumer', () => {
     expect(entry.traceId).toBe(traceId);
   });
 
-  it('dead-letters a message whose handler fails permanently and retries transient failures until they pass', async () => {
+  it('dead-letters a message whose handler fails permanently, retries transient failures, and gives up after the retry budget', async () => {
     const rejected = productViewed('p-gone', 'reject');
     const flaky = productViewed('p-flaky');
+    const hopeless = productViewed('p-hopeless');
     const after = productViewed('p-after');
     failuresLeft.set(flaky.id, 2);
-    await producer.publish([rejected, flaky, after]);
+    failuresLeft.set(hopeless.id, 1_000);
+    await producer.publish([rejected, flaky, hopeless, after]);
 
     await waitFor('the message after them handled', () => seenIds().includes(after.id), { timeoutMs: 30_000 });
     expect(seen.find((s) => s.event.id === flaky.id)?.attempt).toBe(3);
@@ -133,6 +135,13 @@ describe('event consumer', () => {
     );
     expect((JSON.parse(String(letter.value)) as { id: string }).id).toBe(rejected.id);
     expect(letter.headers['dlq-detail']).toBe('PermanentError: product does not exist');
+    // A transient failure that outlives the retry budget (5 attempts) is dead-lettered too.
+    const exhausted = await waitFor('hopeless message dead-lettered', () =>
+      deadLetters.records.find((record) => record.headers['dlq-reason'] === 'retries-exhausted'),
+    );
+    expect((JSON.parse(String(exhausted.value)) as { id: string }).id).toBe(hopeless.id);
+    expect(exhausted.headers['dlq-detail']).toBe('Error: database unavailable');
+    expect(failuresLeft.get(hopeless.id)).toBe(1_000 - 5);
     // Handled in order: the flaky message held its partition until it succeeded.
     expect(seenIds().indexOf(flaky.id)).toBeLessThan(seenIds().indexOf(after.id));
 
@@ -142,9 +151,10 @@ describe('event consumer', () => {
         .find((metric) => metric.name === name)
         ?.values.filter((v) => !label || v.labels[label[0]] === label[1])
         .reduce((total, v) => total + v.value, 0);
-    expect(sum('kafka_handler_retries_total')).toBe(2);
+    expect(sum('kafka_handler_retries_total')).toBe(2 + 4);
     expect(sum('kafka_messages_dead_lettered_total', ['reason', 'unparseable'])).toBe(3);
     expect(sum('kafka_messages_dead_lettered_total', ['reason', 'handler-rejected'])).toBe(1);
+    expect(sum('kafka_messages_dead_lettered_total', ['reason', 'retries-exhausted'])).toBe(1);
     expect(sum('kafka_messages_consumed_total', ['outcome', 'handled'])).toBe(seen.length);
   });
 
