@@ -1,6 +1,6 @@
 // The seam between the pure builders and the reconcile loop. The controller calls
 // `buildDesired(resource, settings)`; it never assembles objects itself.
-import type { ConditionType, ServiceObservability } from '../api/v1alpha1.ts';
+import type { ConditionType } from '../api/v1alpha1.ts';
 
 /** Operator-wide settings that shape outputs (from flags / Helm values). */
 export interface OperatorSettings {

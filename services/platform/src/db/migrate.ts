@@ -2,7 +2,6 @@
 // The platform's own tables (outbox, inbox) live in services/platform/migrations and are tracked in
 // their own table, so a service's migration history and the kit's evolve independently.
 import { fileURLToPath } from 'node:url';
-import { runner } from 'node-pg-migrate';
 
 export const PLATFORM_MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
 
@@ -21,6 +20,8 @@ export interface MigrateOptions {
  * Returns the names of the migrations applied now.
  */
 export async function migrate(options: MigrateOptions): Promise<string[]> {
+  // Loaded on demand: a replica started with migrations off (a Job ran them) never pays for it.
+  const { runner } = await import('node-pg-migrate');
   const log = options.log ?? (() => undefined);
   const run = async (dir: string, table: string) =>
     runner({
