@@ -65,5 +65,7 @@ describe('Deployment lifecycle', () => {
       },
       { timeoutMs: 60_000, intervalMs: 250 },
     );
-  });
+    // Three controller round trips; each can take 10-30 s while the controller manager's
+    // informers reconnect after an API server restart made by another test file.
+  }, 150_000);
 });

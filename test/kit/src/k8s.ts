@@ -186,6 +186,28 @@ interface RequestOptions {
   query?: Record<string, string | boolean | undefined>;
   body?: unknown;
   contentType?: string;
+  /**
+   * How long to keep retrying while the API server is unreachable or answers 429/503 (default
+   * 30 s). Other test files may restart the API server mid-run (scripts/cluster/ctl.sh), and the
+   * requests made here (GET, apply, DELETE) are safe to repeat.
+   */
+  retryForMs?: number;
+}
+
+const RETRIED_NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
+function send(url: URL, options: https.RequestOptions, payload: string | undefined): Promise<{ statusCode: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = https.request(url, options, (response) => {
+      let data = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => (data += chunk));
+      response.on('end', () => resolve({ statusCode: response.statusCode ?? 0, text: data }));
+      response.on('error', reject);
+    });
+    request.setTimeout(60_000, () => request.destroy(Object.assign(new Error('request timed out after 60 s'), { code: 'ETIMEDOUT' })));
+    request.on('error', reject);
+    request.end(payload);
+  });
 }
 
 /** One request to the API server as the kubeConfig's identity; JSON in, JSON out, KubeApiError on >= 400. */
@@ -202,37 +224,46 @@ export async function rawRequest<T = unknown>(kubeConfig: KubeConfig, apiPath: s
   if (payload !== undefined) {
     requestOptions.headers = { ...requestOptions.headers, 'content-type': options.contentType ?? 'application/json' };
   }
-  const { statusCode, text } = await new Promise<{ statusCode: number; text: string }>((resolve, reject) => {
-    const request = https.request(url, requestOptions, (response) => {
-      let data = '';
-      response.setEncoding('utf8').on('data', (chunk: string) => (data += chunk));
-      response.on('end', () => resolve({ statusCode: response.statusCode ?? 0, text: data }));
-      response.on('error', reject);
-    });
-    request.on('error', (error) =>
-      reject(
-        new Error(
-          `cannot reach the Kubernetes API at ${cluster.server} (${error.message}); is the local cluster running? ` +
-            '`make cluster-up` starts it, `scripts/cluster/ctl.sh status` shows it',
-          { cause: error },
-        ),
-      ),
-    );
-    request.end(payload);
-  });
-  let body: unknown = text;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    // not JSON: keep the text
+  const deadline = Date.now() + (options.retryForMs ?? 30_000);
+  let delayMs = 200;
+  for (;;) {
+    let response: { statusCode: number; text: string } | undefined;
+    let networkError: (Error & { code?: string }) | undefined;
+    try {
+      response = await send(url, requestOptions, payload);
+    } catch (error) {
+      networkError = error as Error & { code?: string };
+    }
+    const retriable = networkError
+      ? RETRIED_NETWORK_ERRORS.has(networkError.code ?? '')
+      : response!.statusCode === 429 || response!.statusCode === 503;
+    if (retriable && Date.now() + delayMs < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      delayMs = Math.min(delayMs * 2, 2_000);
+      continue;
+    }
+    if (networkError) {
+      throw new Error(
+        `cannot reach the Kubernetes API at ${cluster.server} (${networkError.message}); is the local cluster running? ` +
+          '`make cluster-up` starts it, `scripts/cluster/ctl.sh status` shows it',
+        { cause: networkError },
+      );
+    }
+    const { statusCode, text } = response!;
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    if (statusCode >= 400) {
+      const status = body && typeof body === 'object' ? (body as Record<string, unknown>) : undefined;
+      const reason = typeof status?.reason === 'string' ? status.reason : '';
+      const message = typeof status?.message === 'string' ? status.message : text;
+      throw new KubeApiError(statusCode, reason, `${statusCode} ${reason}: ${message}`, status);
+    }
+    return body as T;
   }
-  if (statusCode >= 400) {
-    const status = body && typeof body === 'object' ? (body as Record<string, unknown>) : undefined;
-    const reason = typeof status?.reason === 'string' ? status.reason : '';
-    const message = typeof status?.message === 'string' ? status.message : text;
-    throw new KubeApiError(statusCode, reason, `${statusCode} ${reason}: ${message}`, status);
-  }
-  return body as T;
 }
 
 interface ApiResource {
@@ -467,26 +498,22 @@ export interface NamespaceOptions {
 
 /** Creates a namespace and waits until pods can be created in it (its default ServiceAccount exists). */
 export async function createNamespace(name: string, options: NamespaceOptions = {}): Promise<void> {
-  const { core } = kube();
-  try {
-    await core.createNamespace({
-      body: { metadata: { name, labels: { [TEST_NAMESPACE_LABEL]: 'true', ...options.labels } } },
-    });
-  } catch (error) {
-    const apiError = toKubeApiError(error);
-    if (apiError instanceof KubeApiError) throw apiError;
-    const server = kube().kubeConfig.getCurrentCluster()?.server ?? '(no server)';
-    throw new Error(
-      `cannot reach the Kubernetes API at ${server} (${(error as Error).message}); ` +
-        'is the local cluster running? `make cluster-up` starts it, `scripts/cluster/ctl.sh status` shows it',
-      { cause: error },
-    );
-  }
-  await waitFor(
-    `ServiceAccount ${name}/default (created by kube-controller-manager)`,
-    async () => Boolean(await api(core.readNamespacedServiceAccount({ namespace: name, name: 'default' }))),
-    { timeoutMs: 30_000, intervalMs: 100 },
-  );
+  // Server-side apply rather than create: repeating it (after a retried request) is harmless.
+  await apply({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels: { [TEST_NAMESPACE_LABEL]: 'true', ...options.labels } },
+  });
+  // Pods can only be created once the namespace's `default` ServiceAccount exists. The
+  // controller manager makes it within milliseconds, except right after an API server restart
+  // (another test file may restart it), when its informers sit in reconnect backoff for 10-30 s.
+  // Then we make the same object ourselves; the controller finds it there and leaves it alone.
+  const defaultAccount = { apiVersion: 'v1', kind: 'ServiceAccount', namespace: name, name: 'default' };
+  const made = await waitFor('ServiceAccount default', async () => Boolean(await readObject(defaultAccount)), {
+    timeoutMs: 5_000,
+    intervalMs: 100,
+  }).catch(() => false);
+  if (!made) await apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: name } });
 }
 
 /** Deletes a namespace; with `wait`, returns only once it is gone. */
