@@ -43,7 +43,7 @@ build_kube() {
   if [[ -x "$out/kube-apiserver" && -x "$out/kube-controller-manager" && -x "$out/kube-scheduler" ]]; then return; fi
   need_go
   local start=$SECONDS dir="$BUILD_DIR/k8s-$KUBE_VERSION" minor staging
-  log "building kube-apiserver, kube-controller-manager, kube-scheduler $KUBE_VERSION (first time only; 20-60 min on 2 cores)"
+  log "building kube-apiserver, kube-controller-manager, kube-scheduler $KUBE_VERSION (first time only; about 5-10 min on 2 cores)"
   local modfile
   modfile="$(go mod download -json "k8s.io/kubernetes@$KUBE_VERSION" | sed -nE 's/^\s*"GoMod": "(.*)",?$/\1/p')"
   # Every `k8s.io/x => ./staging/src/k8s.io/x` becomes `k8s.io/x => k8s.io/x v0.<minor>.<patch>`.
