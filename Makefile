@@ -22,8 +22,9 @@ node_modules/.installed: package.json package-lock.json $(wildcard */package.jso
 install: node_modules/.installed ## Install Node 24 and every workspace's dependencies
 
 .PHONY: lint
-lint: install ## Lint every workspace (type-aware ESLint)
+lint: install ## Lint every workspace (type-aware ESLint) and every Dockerfile (hadolint)
 	eslint .
+	scripts/lint-dockerfiles.sh
 
 .PHONY: typecheck
 typecheck: install ## Type-check every workspace (tsc project references)
