@@ -62,7 +62,8 @@ export interface KubeClients {
   readonly rbac: RbacAuthorizationV1Api;
   readonly apiextensions: ApiextensionsV1Api;
   readonly authorization: AuthorizationV1Api;
-  /** Any kind by apiVersion/kind (CRDs included). */
+  /** Any kind by apiVersion/kind. Re-serializes known kinds through typed models (drops fields
+   *  they lack, e.g. `x-kubernetes-validations`): prefer `apply`/`readObject` for manifests. */
   readonly objects: KubernetesObjectApi;
 }
 
