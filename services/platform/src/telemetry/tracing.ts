@@ -1,9 +1,11 @@
-// Distributed tracing with the OpenTelemetry Node SDK: Fastify (via @fastify/otel), PostgreSQL and
-// Kafka spans, exported over OTLP/HTTP in batches, sampled by trace id ratio and following the
-// parent's decision (so one checkout is traced across every service or not at all).
-// Off entirely when no endpoint is configured: no SDK, no hooks, no cost.
+// Distributed tracing with the OpenTelemetry Node SDK: Fastify (via @fastify/otel) and PostgreSQL
+// spans, exported over OTLP/HTTP in batches, sampled by trace id ratio and following the parent's
+// decision (so one checkout is traced across every service or not at all). Kafka send/process
+// spans come from our own kafka module, which carries the trace context recorded with each outbox
+// row; kafkajs auto-instrumentation is left out because it would overwrite that context with the
+// relay's. Off entirely when no endpoint is configured: no SDK, no hooks, no cost.
 //
-// It must start before fastify/pg/kafkajs are imported, because instrumentation patches modules as
+// It must start before fastify and pg are imported, because instrumentation patches modules as
 // they load; a service's server.ts calls `startTracing()` and only then imports its app.
 import { register } from 'node:module';
 
@@ -25,11 +27,10 @@ export async function startTracing(settings: TracingSettings): Promise<Tracing> 
   // ESM modules are only patchable through the import-in-the-middle loader hook.
   register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
   // Imported lazily: with tracing off, none of the SDK is loaded.
-  const [{ FastifyOtelInstrumentation }, { OTLPTraceExporter }, { KafkaJsInstrumentation }, { PgInstrumentation }, { NodeSDK }, trace] =
+  const [{ FastifyOtelInstrumentation }, { OTLPTraceExporter }, { PgInstrumentation }, { NodeSDK }, trace] =
     await Promise.all([
       import('@fastify/otel'),
       import('@opentelemetry/exporter-trace-otlp-proto'),
-      import('@opentelemetry/instrumentation-kafkajs'),
       import('@opentelemetry/instrumentation-pg'),
       import('@opentelemetry/sdk-node'),
       import('@opentelemetry/sdk-trace'),
@@ -43,7 +44,6 @@ export async function startTracing(settings: TracingSettings): Promise<Tracing> 
     instrumentations: [
       new FastifyOtelInstrumentation({ registerOnInitialization: true, instrumentHooks: false, ignorePaths: (opts) => ['/livez', '/readyz', '/metrics'].includes(opts.url) }),
       new PgInstrumentation({ enhancedDatabaseReporting: false }),
-      new KafkaJsInstrumentation(),
     ],
   });
   sdk.start();
