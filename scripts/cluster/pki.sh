@@ -8,6 +8,7 @@
 #   <user>.crt/key      client certs: admin (system:masters), kube-controller-manager,
 #                       kube-scheduler (their RBAC identities) and kwok (system:masters)
 #   sa.key/sa.pub       signs and verifies ServiceAccount tokens (TokenRequest API)
+#   front-proxy-*       aggregation layer: CA and the API server's client cert towards APIServices
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 command -v openssl >/dev/null || die "openssl is required (apt-get install openssl)"
@@ -36,6 +37,23 @@ leaf() {
     -sha256 -days "$days" -extfile "$ext" -out "$PKI/$name.crt" 2>/dev/null
   rm -f "$PKI/$name.csr" "$ext"
 }
+
+# The aggregation layer's own CA and the client cert the API server presents to extension API
+# servers (APIService backends), so aggregated APIs work as in any kubeadm cluster.
+if [[ ! -f "$PKI/front-proxy-ca.crt" ]]; then
+  ec_key "$PKI/front-proxy-ca.key"
+  openssl req -x509 -new -key "$PKI/front-proxy-ca.key" -sha256 -days "$days" -subj "/CN=shopwatch-front-proxy-ca" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" \
+    -out "$PKI/front-proxy-ca.crt" 2>/dev/null
+fi
+if [[ ! -f "$PKI/front-proxy-client.crt" ]]; then
+  ec_key "$PKI/front-proxy-client.key"
+  openssl req -new -key "$PKI/front-proxy-client.key" -subj "/CN=front-proxy-client" -out "$PKI/front-proxy-client.csr" 2>/dev/null
+  printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=clientAuth" >"$PKI/front-proxy-client.ext"
+  openssl x509 -req -in "$PKI/front-proxy-client.csr" -CA "$PKI/front-proxy-ca.crt" -CAkey "$PKI/front-proxy-ca.key" -CAcreateserial \
+    -sha256 -days "$days" -extfile "$PKI/front-proxy-client.ext" -out "$PKI/front-proxy-client.crt" 2>/dev/null
+  rm -f "$PKI/front-proxy-client.csr" "$PKI/front-proxy-client.ext"
+fi
 
 leaf apiserver "/CN=kube-apiserver" "extendedKeyUsage=serverAuth" \
   "subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
