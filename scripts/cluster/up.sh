@@ -13,7 +13,7 @@ lock_cluster
 "$here/install.sh" all
 "$here/pki.sh"
 
-# kwok's configuration: where its fake nodes' pods get IPs, plus the stock stages.
+# kwok's configuration: how many objects it works on at once, plus the stock stages.
 {
   cat <<EOF
 apiVersion: config.kwok.x-k8s.io/v1alpha1

@@ -1,6 +1,6 @@
 // The pinned helm (v4) and kubectl work against the local cluster: a chart installs and its
 // Deployment becomes Available on the simulated nodes.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,8 +19,12 @@ describe('pinned kubectl and helm', () => {
   it('helm v4 installs a chart whose Deployment becomes Available', async () => {
     expect((await helm(['version', '--short'])).stdout).toMatch(/^v4\./);
     const dir = mkdtempSync(path.join(tmpdir(), 'shopwatch-chart-'));
-    await helm(['create', path.join(dir, 'hello')]);
-    await helm(['install', 'hello', path.join(dir, 'hello'), '-n', ns.name, '--wait', '--timeout', '90s']);
+    try {
+      await helm(['create', path.join(dir, 'hello')]);
+      await helm(['install', 'hello', path.join(dir, 'hello'), '-n', ns.name, '--wait', '--timeout', '90s']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     await waitForDeploymentAvailable(ns.name, 'hello');
     const status = await helm(['status', 'hello', '-n', ns.name, '-o', 'json']);
     expect((JSON.parse(status.stdout) as { info: { status: string } }).info.status).toBe('deployed');
