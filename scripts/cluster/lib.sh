@@ -131,16 +131,19 @@ lock_cluster() {
 
 pid_file() { echo "$RUN_DIR/$1.pid"; }
 
-# The pid of a running component, or nothing. Checks that the pid is still that program, so a
-# stale pid file (after a reboot or a crash) never makes us signal an unrelated process.
+# The pid of a running component, or nothing. Checks that the pid still runs a program of that
+# name, so a stale pid file (after a reboot or a crash) never makes us signal an unrelated process.
 pid_of() {
   local f pid; f="$(pid_file "$1")"
   [[ -f "$f" ]] || return 0
   pid="$(cat "$f")"
-  if [[ -n "$pid" && -d "/proc/$pid" ]] && [[ "$(readlink -f "/proc/$pid/exe" 2>/dev/null)" == "$(readlink -f "$(bin_of "$1")")" ]]; then
+  if [[ -n "$pid" ]] && alive "$pid" && [[ "$(basename "$(exe_of "$pid")")" == "$1" ]]; then
     echo "$pid"
   fi
 }
+
+# The program a process runs (also after its file was replaced by a rebuild).
+exe_of() { readlink "/proc/$1/exe" 2>/dev/null | sed 's/ (deleted)$//'; }
 
 # A process that has exited may linger as a zombie until PID 1 reaps it; that counts as gone.
 alive() { [[ -d "/proc/$1" ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
@@ -164,8 +167,15 @@ start_component() {
   local name="$1" timeout="${2:-60}" bin pid port
   bin="$(bin_of "$name")"
   [[ -x "$bin" ]] || die "$bin is missing; run scripts/cluster/install.sh"
-  if [[ -n "$(pid_of "$name")" ]]; then
-    log "$name already running (pid $(pid_of "$name"))"
+  pid="$(pid_of "$name")"
+  # After a version bump the old binary may still be running: replace it.
+  if [[ -n "$pid" && "$(exe_of "$pid")" != "$(readlink -f "$bin")" ]]; then
+    log "$name (pid $pid) runs $(exe_of "$pid"), not $bin: restarting it"
+    stop_component "$name"
+    pid=""
+  fi
+  if [[ -n "$pid" ]]; then
+    log "$name already running (pid $pid)"
   else
     port="$(port_of "$name")"
     port_in_use "$port" && die "port $port (for $name) is taken: $(port_owner "$port")"
