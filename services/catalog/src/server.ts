@@ -5,7 +5,12 @@ import { CatalogConfigSchema } from './config.ts';
 
 startOrExit(async () => {
   const config = loadConfig(CatalogConfigSchema);
-  const tracing = await startTracing({ service: 'catalog', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: config.OTEL_TRACES_SAMPLER_ARG });
+  const tracing = await startTracing({
+    service: 'catalog',
+    endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+    sampleRatio: config.OTEL_TRACES_SAMPLER_ARG,
+    protocol: config.OTEL_EXPORTER_OTLP_PROTOCOL,
+  });
   const platform = await import('@shopwatch/platform');
   const { buildCatalogApp } = await import('./app.ts');
   const { migrateCatalog } = await import('./migrate.ts');
