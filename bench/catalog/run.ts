@@ -6,23 +6,31 @@
 // Load comes from autocannon in this process (the server under test is a separate process);
 // on a 2-core machine both compete for CPU, equally for every variant.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { migrateCatalog, loadSeed } from '@shopwatch/catalog';
-import { createTestDatabase, freePortFor, infraEnv } from './support.ts';
+import { buildProductionTree, createTestDatabase, freePortFor, infraEnv } from './support.ts';
 
 const DURATION_S = Number(process.env['BENCH_DURATION_S'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
-const CATALOG = fileURLToPath(new URL('../../services/catalog/src/server.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BARE = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
+// Catalog runs as its image runs it: the JavaScript build, with the image's Node flags
+// (services/catalog/Dockerfile). BENCH_SOURCE=1 runs the TypeScript sources instead.
+const FROM_SOURCE = process.env['BENCH_SOURCE'] === '1';
+const BUILD = FROM_SOURCE ? ROOT : buildProductionTree(ROOT);
+const CATALOG = path.join(BUILD, 'services/catalog/src', FROM_SOURCE ? 'server.ts' : 'server.js');
+const NODE_FLAGS = FROM_SOURCE ? [] : ['--max-semi-space-size=2'];
 
 interface Variant {
   name: 'telemetry_on' | 'telemetry_off' | 'cache_off' | 'bare';
   script: string;
+  flags: string[];
   env: Record<string, string>;
 }
 
@@ -57,7 +65,7 @@ async function startOtlpSink(): Promise<{ server: Server; url: string; spans: ()
 async function start(variant: Variant, databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePortFor();
   const env = infraEnv();
-  const child = spawn(process.execPath, [variant.script], {
+  const child = spawn(process.execPath, [...variant.flags, variant.script], {
     env: {
       PATH: process.env['PATH'] ?? '',
       DATABASE_URL: databaseUrl,
@@ -123,10 +131,10 @@ try {
   const sink = await startOtlpSink();
 
   const variants: Variant[] = [
-    { name: 'bare', script: BARE, env: {} },
-    { name: 'cache_off', script: CATALOG, env: { CACHE_MAX_ENTRIES: '0' } },
-    { name: 'telemetry_off', script: CATALOG, env: {} },
-    { name: 'telemetry_on', script: CATALOG, env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER_ARG: '0.1' } },
+    { name: 'bare', script: BARE, flags: [], env: {} },
+    { name: 'cache_off', script: CATALOG, flags: NODE_FLAGS, env: { CACHE_MAX_ENTRIES: '0' } },
+    { name: 'telemetry_off', script: CATALOG, flags: NODE_FLAGS, env: {} },
+    { name: 'telemetry_on', script: CATALOG, flags: NODE_FLAGS, env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER_ARG: '0.1' } },
   ];
   // BENCH_VARIANTS=telemetry_on,telemetry_off runs a subset (when iterating on one of them).
   const only = process.env['BENCH_VARIANTS']?.split(',');
@@ -173,8 +181,10 @@ try {
       `connections=${CONNECTIONS}`,
       `duration_s=${DURATION_S}`,
       `rounds=${ROUNDS}`,
+      `build=${FROM_SOURCE ? 'source' : 'js'}`,
     ].join(' '),
   );
 } finally {
   await db.drop();
+  if (!FROM_SOURCE) rmSync(BUILD, { recursive: true, force: true });
 }

@@ -21,6 +21,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const COUNT = Number(process.env.BENCH_RESOURCES ?? 500);
 const CONCURRENCY = 4;
 const TARGETS = { allReadySeconds: 60, restartWrites: 0, rssMb: 150 };
+/** The same Node flags as the image (operator/Dockerfile) and `make operator-run`. */
+const NODE_FLAGS = ['--max-semi-space-size=2'];
 const settings = {
   defaultRelease: 'kube-prometheus-stack',
   dashboardLabel: 'grafana_dashboard',
@@ -94,10 +96,12 @@ interface Operator {
 }
 
 async function startOperator(namespace: string): Promise<Operator> {
-  const child = spawn(process.execPath, [path.join(root, 'operator', 'src', 'main.ts'), `--namespaces=${namespace}`, '--bind-address=127.0.0.1', '--port=0', '--log-level=info'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...NODE_FLAGS, path.join(root, 'operator', 'src', 'main.ts'), `--namespaces=${namespace}`, '--bind-address=127.0.0.1', '--port=0', '--log-level=info'],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => process.stderr.write(chunk));
   const port = await new Promise<number>((resolve, reject) => {
     let buffer = '';
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -141,7 +145,8 @@ function rssMb(pid: number): { rss: number; peak: number } {
 }
 
 async function readyCount(namespace: string): Promise<number> {
-  const list = await client.request<{ items: ServiceObservability[] }>(collectionPath(SERVICE_OBSERVABILITY, namespace));
+  // resourceVersion=0: served from the API server's watch cache, so polling stays cheap.
+  const list = await client.request<{ items: ServiceObservability[] }>(collectionPath(SERVICE_OBSERVABILITY, namespace), { query: { resourceVersion: '0' } });
   return list.items.filter((item) => {
     const ready = item.status?.conditions?.find((c) => c.type === 'Ready');
     return ready?.status === 'True' && item.status?.observedGeneration === item.metadata.generation;
@@ -167,6 +172,7 @@ async function main(): Promise<void> {
   await installCrd();
   await createNamespace(baselineNs);
   await createNamespace(ns);
+  let operator: Operator | undefined;
   try {
     // 1. Baseline: the outputs applied directly (no owner references: there is no owner here).
     const outputs = Array.from({ length: COUNT }, (_, i) => {
@@ -181,6 +187,7 @@ async function main(): Promise<void> {
       await apply(object, objectPath(type, baselineNs, object.metadata.name));
     });
     const baselineSeconds = (performance.now() - baselineStart) / 1000;
+    log(`baseline took ${baselineSeconds.toFixed(1)} s`);
     await deleteNamespace(baselineNs);
 
     // 2. Cold start with COUNT resources waiting.
@@ -191,13 +198,14 @@ async function main(): Promise<void> {
     );
     log('starting the operator');
     const started = performance.now();
-    let operator = await startOperator(ns);
+    operator = await startOperator(ns);
     let ready = 0;
     let peakDuringRun = 0;
     while (ready < COUNT) {
-      await sleep(250);
+      await sleep(500);
       ready = await readyCount(ns);
       peakDuringRun = Math.max(peakDuringRun, rssMb(operator.child.pid ?? 0).rss);
+      if (Math.round((performance.now() - started) / 1000) % 10 === 0) log(`${ready}/${COUNT} Ready, operator RSS ${Math.round(peakDuringRun)} MB`);
     }
     const allReadySeconds = (performance.now() - started) / 1000;
     log(`all ${COUNT} Ready after ${allReadySeconds.toFixed(1)} s`);
@@ -205,6 +213,7 @@ async function main(): Promise<void> {
     const writes = objectWrites(settled);
     const { rss, peak } = rssMb(operator.child.pid ?? 0);
     const reconciles = sample(settled, 'shopwatch_operator_reconciles_total');
+    const heapMb = sample(settled, 'shopwatch_operator_nodejs_heap_size_used_bytes') / 1024 / 1024;
 
     // 3. Restart: the same resources, unchanged.
     await stopOperator(operator);
@@ -231,6 +240,7 @@ async function main(): Promise<void> {
       reconciles_per_resource: (reconciles / COUNT).toFixed(2),
       rss_mb: Math.round(rss),
       peak_rss_mb: Math.round(Math.max(peak, peakDuringRun)),
+      heap_used_mb: Math.round(heapMb),
       restart_writes: restartWrites,
       restart_resync_s: resyncSeconds.toFixed(1),
       targets_met: met,
@@ -238,6 +248,7 @@ async function main(): Promise<void> {
     console.log(`bench operator: ${Object.entries(fields).map(([k, v]) => `${k}=${String(v)}`).join(' ')}`);
     if (!met) process.exitCode = 1;
   } finally {
+    if (operator && operator.child.exitCode === null) operator.child.kill('SIGKILL');
     await deleteNamespace(baselineNs);
     await deleteNamespace(ns);
     client.close();
