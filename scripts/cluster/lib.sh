@@ -163,6 +163,18 @@ port_owner() {
   fi
 }
 
+# kwok only plays the nodes whose Lease it holds, under a holder id that is new in every
+# process. A restarted kwok would wait for its predecessor's leases to expire (~60 s, pods
+# meanwhile stuck in Pending); deleting them first lets it take the nodes over at once.
+release_node_leases() {
+  healthy kube-apiserver || return 0
+  local nodes
+  nodes="$(kubectl_admin get nodes -l type=kwok -o name 2>/dev/null | sed 's#^node/##')"
+  [[ -n "$nodes" ]] || return 0
+  # shellcheck disable=SC2086  # one lease per node name
+  kubectl_admin delete lease -n kube-node-lease --ignore-not-found --wait=false $nodes >/dev/null
+}
+
 start_component() {
   local name="$1" timeout="${2:-60}" bin pid port
   bin="$(bin_of "$name")"
@@ -180,6 +192,7 @@ start_component() {
     port="$(port_of "$name")"
     port_in_use "$port" && die "port $port (for $name) is taken: $(port_owner "$port")"
     mkdir -p "$RUN_DIR" "$LOG_DIR"
+    [[ "$name" == kwok ]] && release_node_leases
     args_of "$name"
     # setsid: the component outlives the shell (and a Ctrl-C in it) that ran `make cluster-up`.
     setsid "$bin" "${ARGS[@]}" >>"$LOG_DIR/$name.log" 2>&1 </dev/null 9>&- &

@@ -81,9 +81,31 @@ export function makeClients(kubeConfig: KubeConfig): KubeClients {
 
 let adminClients: KubeClients | undefined;
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/**
+ * Tests create and delete namespaces, CRDs and cluster roles: refuse a kubeconfig that points
+ * anywhere but this machine (a developer's KUBECONFIG may name a shared cluster) unless
+ * SHOPWATCH_TEST_ANY_CLUSTER=1 says that is intended. kind, minikube-with-docker and k3s
+ * containers all listen on loopback too.
+ */
+function assertTestCluster(kubeConfig: KubeConfig): void {
+  const server = kubeConfig.getCurrentCluster()?.server;
+  if (!server) throw new Error('the kubeconfig has no current cluster');
+  if (LOOPBACK_HOSTS.has(new URL(server).hostname) || process.env.SHOPWATCH_TEST_ANY_CLUSTER === '1') return;
+  throw new Error(
+    `refusing to run tests against ${server} (not on this machine). Unset KUBECONFIG to use the local ` +
+      'cluster (`make cluster-up`), or set SHOPWATCH_TEST_ANY_CLUSTER=1 if this cluster is meant for tests',
+  );
+}
+
 /** Clients for the admin kubeconfig (made once per test file). */
 export function kube(): KubeClients {
-  adminClients ??= makeClients(loadKubeConfig());
+  if (!adminClients) {
+    const kubeConfig = loadKubeConfig();
+    assertTestCluster(kubeConfig);
+    adminClients = makeClients(kubeConfig);
+  }
   return adminClients;
 }
 
