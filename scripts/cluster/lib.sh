@@ -158,6 +158,8 @@ port_owner() {
   tree="$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | sed -nE 's#.*=(.*)/\.local/cluster/.*#\1#p' | head -n1)"
   if [[ -n "$tree" && "$tree" != "$root" ]]; then
     echo "by $(basename "$(readlink -f "/proc/$pid/exe")") (pid $pid) of the cluster in $tree; stop it there with \`make cluster-down\`"
+  elif [[ -n "$tree" ]]; then
+    echo "by $(basename "$(readlink -f "/proc/$pid/exe")") (pid $pid) of this checkout, whose pid file is gone; stop it with \`kill $pid\`"
   else
     echo "by $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-120) (pid $pid)"
   fi
