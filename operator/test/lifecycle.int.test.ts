@@ -86,11 +86,8 @@ describe('a valid ServiceObservability', () => {
     expect(dashboard.metadata?.labels?.grafana_dashboard).toBe('1');
     expect(Object.keys(dashboard.data ?? {}).some((key) => key.endsWith('.json'))).toBe(true);
 
-    const created = await waitFor('Created events', async () => {
-      const list = (await events(name)).filter((e) => e.reason === 'Created');
-      return list.length >= 3 ? list : undefined;
-    });
-    expect(created.map((e) => e.note).join('\n')).toContain('ServiceMonitor');
+    const created = await waitFor('a Created event', async () => (await events(name)).find((e) => e.reason === 'Created'));
+    for (const kind of ['ServiceMonitor', 'PrometheusRule', 'ConfigMap']) expect(created.note).toContain(kind);
   });
 
   it('follows updates of the spec', async () => {
@@ -125,16 +122,22 @@ describe('a valid ServiceObservability', () => {
       {
         apiVersion: 'monitoring.coreos.com/v1',
         kind: 'ServiceMonitor',
-        metadata: { name, namespace: ns.name },
+        metadata: { name, namespace: ns.name, labels: { release: 'tampered' } },
         spec: { endpoints: [{ port: 'http', interval: '5m' }] },
       },
       { fieldManager: 'someone-with-kubectl', force: true },
     );
     expect(intervalOf(edited)).toBe('5m');
+    expect(edited.metadata?.labels?.release).toBe('tampered');
     expect(edited.metadata?.resourceVersion).not.toBe(before.metadata?.resourceVersion);
     await waitFor('ServiceMonitor interval restored to 15s', async () => intervalOf(await read<Owned>(outputs().serviceMonitor)) === '15s', {
       timeoutMs: 10_000,
     });
+    expect((await read<Owned>(outputs().serviceMonitor)).metadata?.labels?.release).toBe('kube-prometheus-stack');
+    const updated = await waitFor('an Updated event naming the reverted field', async () =>
+      (await events(name)).find((e) => e.reason === 'Updated' && (e.note ?? '').includes('metadata.labels.release')),
+    );
+    expect(updated.type).toBe('Normal');
   });
 
   it('recreates a deleted output within 10 s', async () => {

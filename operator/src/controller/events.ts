@@ -19,8 +19,10 @@ export interface EventRecorderOptions {
   /** Identifies this replica in `reportingInstance`. */
   instance: string;
   onWrite?: () => void;
-  /** Suppress repeats of the same event for the same object within this window. Default 10 min. */
+  /** Suppress repeats of the same Warning for the same object within this window. Default 10 min. */
   dedupWindowMs?: number;
+  /** The same for Normal events (changes), kept short so a new change is always told. Default 30 s. */
+  normalDedupWindowMs?: number;
 }
 
 export const REPORTING_CONTROLLER = 'observability.shopwatch.dev/shopwatch-operator';
@@ -46,12 +48,12 @@ export class EventRecorder {
   /** Posts the event without blocking the reconcile; failures are logged, never thrown. */
   record(subject: EventSubject, type: 'Normal' | 'Warning', reason: string, action: string, note: string): void {
     const now = Date.now();
-    const window = this.#options.dedupWindowMs ?? 600_000;
+    const window = type === 'Warning' ? (this.#options.dedupWindowMs ?? 600_000) : (this.#options.normalDedupWindowMs ?? 30_000);
     const dedupKey = `${subject.metadata.uid}|${type}|${reason}|${note}`;
     const last = this.#recent.get(dedupKey);
     if (last !== undefined && now - last < window) return;
     this.#recent.set(dedupKey, now);
-    if (this.#recent.size > 10_000) this.#prune(now, window);
+    if (this.#recent.size > 10_000) this.#prune(now, this.#options.dedupWindowMs ?? 600_000);
     const body = {
       apiVersion: EVENT.apiVersion,
       kind: EVENT.kind,

@@ -116,6 +116,7 @@ export class Reconciler {
     const failures: Partial<Record<OutputCondition, { reason: string; message: string }>> = {};
     const outputNames: ServiceObservabilityStatus['outputs'] = {};
     const wanted = new Set<string>();
+    const changes: Change[] = [];
     for (const output of desired.outputs) {
       const object = output.object;
       const label = `${object.kind} ${object.metadata.name}`;
@@ -123,7 +124,8 @@ export class Reconciler {
       recordOutputName(outputNames, object);
       if (failures[output.condition]) continue;
       try {
-        await this.#applyIfDrifted(resource, object);
+        const change = await this.#applyIfDrifted(resource, object);
+        if (change) changes.push(change);
         applied[output.condition].push(label);
       } catch (error) {
         const message = `${label}: ${describeError(error)}`;
@@ -144,6 +146,12 @@ export class Reconciler {
       }
     }
 
+    // One event per kind of change rather than one per object: half the event writes on creation.
+    for (const reason of ['Created', 'Updated'] as const) {
+      const notes = changes.filter((c) => c.reason === reason).map((c) => c.note);
+      if (notes.length > 0) this.#o.events.record(resource, 'Normal', reason, 'Apply', `${reason.toLowerCase()} ${notes.join('; ')}`);
+    }
+
     // 4. Status, only when it changed.
     const outcomes = {} as Record<OutputCondition, ConditionOutcome>;
     for (const condition of OUTPUT_CONDITIONS) {
@@ -161,7 +169,8 @@ export class Reconciler {
     return { result: desired.problems.length > 0 ? 'invalid' : 'success' };
   }
 
-  async #applyIfDrifted(resource: ServiceObservability, object: KubeObject): Promise<void> {
+  /** Applies the object if the live copy differs; returns what changed, if anything. */
+  async #applyIfDrifted(resource: ServiceObservability, object: KubeObject): Promise<Change | undefined> {
     const type = outputTypeOf(object.apiVersion, object.kind);
     if (!type) throw new UnsupportedOutput(`the operator does not manage ${object.apiVersion} ${object.kind}`);
     if (!this.#o.lookup.watches(type)) {
@@ -170,10 +179,10 @@ export class Reconciler {
     const { namespace, name } = object.metadata;
     const memoKey = `${type.kind}/${namespace}/${name}`;
     const serialized = digestOf(JSON.stringify(object));
-    if (this.#recentWrites.get(memoKey) === serialized) return;
+    if (this.#recentWrites.get(memoKey) === serialized) return undefined;
     const live = this.#o.lookup.get(type, namespace, name);
     const drift = live ? findDrift(object, live) : '(absent)';
-    if (drift === undefined) return;
+    if (drift === undefined) return undefined;
     this.#recentWrites.set(memoKey, serialized);
     try {
       await this.#o.client.request(objectPath(type, namespace, name), {
@@ -187,11 +196,10 @@ export class Reconciler {
       throw error;
     }
     this.#o.metrics.apiWrites.inc({ kind: type.kind, verb: 'apply' });
-    const note = live
-      ? `updated ${type.kind} ${name} (${drift} differed from the desired state)`
-      : `created ${type.kind} ${name}`;
     this.#o.log.info({ namespace, owner: resource.metadata.name, kind: type.kind, name, drift }, 'applied output');
-    this.#o.events.record(resource, 'Normal', live ? 'Updated' : 'Created', 'Apply', note);
+    return live
+      ? { reason: 'Updated', note: `${type.kind} ${name} (${drift} differed from the desired state)` }
+      : { reason: 'Created', note: `${type.kind} ${name}` };
   }
 
   async #delete(resource: ServiceObservability, type: ResourceType, object: KubernetesObject): Promise<void> {
@@ -251,6 +259,11 @@ export class Reconciler {
       );
     }
   }
+}
+
+interface Change {
+  reason: 'Created' | 'Updated';
+  note: string;
 }
 
 class UnsupportedOutput extends Error {}

@@ -56,6 +56,28 @@ interface ListResponse {
 
 const LIST_PAGE_SIZE = 500;
 
+interface CachedObject {
+  head: KubernetesObject;
+  json: string;
+}
+
+function headOf(object: KubernetesObject): KubernetesObject {
+  const m = object.metadata ?? {};
+  const metadata: NonNullable<KubernetesObject['metadata']> = {};
+  if (m.name !== undefined) metadata.name = m.name;
+  if (m.namespace !== undefined) metadata.namespace = m.namespace;
+  if (m.uid !== undefined) metadata.uid = m.uid;
+  if (m.resourceVersion !== undefined) metadata.resourceVersion = m.resourceVersion;
+  if (m.generation !== undefined) metadata.generation = m.generation;
+  if (m.labels !== undefined) metadata.labels = m.labels;
+  if (m.ownerReferences !== undefined) metadata.ownerReferences = m.ownerReferences;
+  if (m.deletionTimestamp !== undefined) metadata.deletionTimestamp = m.deletionTimestamp;
+  const head: KubernetesObject = { metadata };
+  if (object.apiVersion !== undefined) head.apiVersion = object.apiVersion;
+  if (object.kind !== undefined) head.kind = object.kind;
+  return head;
+}
+
 class WatchEnded extends Error {
   readonly gone: boolean;
   constructor(gone: boolean) {
@@ -68,7 +90,10 @@ export class ResilientInformer {
   readonly type: ResourceType;
   readonly namespace: string | undefined;
   #options: InformerOptions;
-  #cache = new Map<string, KubernetesObject>();
+  // Each object is kept as its JSON text plus a small metadata record: a JSON string takes a
+  // fraction of the memory of the parsed object graph, and a reconcile parses only the few
+  // objects it reads (see get()). Listing needs only the metadata.
+  #cache = new Map<string, CachedObject>();
   #resourceVersion = '';
   #stopped = true;
   #loop: Promise<void> | undefined;
@@ -124,12 +149,15 @@ export class ResilientInformer {
     await this.#loop;
   }
 
+  /** A fresh copy of the cached object (callers may keep or change it). */
   get(namespace: string, name: string): KubernetesObject | undefined {
-    return this.#cache.get(objectKey(namespace, name));
+    const cached = this.#cache.get(objectKey(namespace, name));
+    return cached ? (JSON.parse(cached.json) as KubernetesObject) : undefined;
   }
 
+  /** apiVersion, kind and metadata of every cached object. */
   list(): KubernetesObject[] {
-    return [...this.#cache.values()];
+    return [...this.#cache.values()].map((c) => c.head);
   }
 
   get size(): number {
@@ -198,10 +226,10 @@ export class ResilientInformer {
       seen.add(this.#keyOf(item));
       this.#upsert(item);
     }
-    for (const [key, object] of this.#cache) {
+    for (const [key, cached] of this.#cache) {
       if (!seen.has(key)) {
         this.#cache.delete(key);
-        this.#options.onEvent('delete', object);
+        this.#options.onEvent('delete', cached.head);
       }
     }
     this.#resourceVersion = resourceVersion;
@@ -220,8 +248,8 @@ export class ResilientInformer {
     this.#options.transform?.(object);
     const key = this.#keyOf(object);
     const previous = this.#cache.get(key);
-    if (previous && previous.metadata?.resourceVersion === object.metadata?.resourceVersion) return;
-    this.#cache.set(key, object);
+    if (previous && previous.head.metadata?.resourceVersion === object.metadata?.resourceVersion) return;
+    this.#cache.set(key, { head: headOf(object), json: JSON.stringify(object) });
     this.#options.onEvent(previous ? 'update' : 'add', object);
   }
 
