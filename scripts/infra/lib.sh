@@ -98,8 +98,11 @@ wait_healthy() {
   timeout="$(health_timeout "$program")"
   deadline=$((SECONDS + timeout))
   until "health_$program" >/dev/null 2>&1; do
-    pid="$(running_pid "$program")"
-    if [[ -z "$pid" ]]; then
+    # Right after start_detached the pid may still be the shell on its way to exec'ing the
+    # program (its command line lacks the program's marker yet), so while starting, "alive"
+    # means the pid exists; the marker check (pid reuse) matters only for long-lived pid files.
+    pid="$(cat "$(pid_file "$program")" 2>/dev/null || true)"
+    if [[ ! "$pid" =~ ^[0-9]+$ ]] || ! kill -0 "$pid" 2>/dev/null; then
       echo "infra: error: $program exited while starting; last lines of $(log_file "$program"):" >&2
       tail_current_run "$program" >&2
       return 1
