@@ -1,0 +1,148 @@
+// `/api/<service>/*` → the service. In order: the bearer token (if any) was verified on arrival;
+// the rate limit counts the request (per client — token subject, else IP — upstream and route
+// class, in Redis so every replica shares the count); the route's access policy is enforced
+// (401/403 here, so a refused request never reaches the service); then the request is forwarded
+// with the request id, trace context and verified principal, and the response streamed back.
+import { propagation, context as otelContext } from '@opentelemetry/api';
+import rateLimit from '@fastify/rate-limit';
+import { ProblemError, problems, verifyToken, type App, type Principal } from '@shopwatch/platform';
+import type { FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Dispatcher } from 'undici';
+import { clientResponseHeaders, upstreamRequestHeaders } from '../domain/forwarding.ts';
+import { accessFor, hasDotSegments, routeClass, splitApiUrl, type Upstream } from '../domain/upstreams.ts';
+import { upstreamProblem } from '../plugins/upstream-client.ts';
+import type { GatewayContext } from './context.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Why the bearer token was refused, when one was sent and it is not valid. */
+    tokenProblem?: ProblemError;
+  }
+}
+
+const METHODS: Dispatcher.HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+// Not in the gateway's own OpenAPI document (the aggregated one describes what is behind it).
+const HIDDEN = { hide: true } as FastifySchema;
+const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
+
+/** Verifies a bearer token if one is sent; never rejects here (public routes accept anyone). */
+async function readPrincipal(request: FastifyRequest, ctx: GatewayContext): Promise<void> {
+  const header = request.headers.authorization;
+  if (header === undefined) return;
+  const match = BEARER.exec(header);
+  if (!match?.[1]) {
+    request.tokenProblem = problems.unauthorized('The Authorization header is not a bearer token.');
+    return;
+  }
+  try {
+    request.principal = await verifyToken(ctx.jwt, match[1]);
+  } catch (error) {
+    if (error instanceof ProblemError) request.tokenProblem = error;
+    else throw error;
+  }
+}
+
+function rateLimited(ttlSeconds: number, max: number, windowMs: number): ProblemError {
+  const seconds = Math.max(1, ttlSeconds);
+  return new ProblemError(429, 'rate-limited', 'Too Many Requests', `More than ${max} requests in ${Math.round(windowMs / 1000)} s from this client to this route; retry in ${seconds} s.`, {
+    headers: { 'retry-after': String(seconds) },
+    extensions: { limit: max, retryAfterSeconds: seconds },
+  });
+}
+
+export async function registerProxyRoutes(app: App, ctx: GatewayContext, redis: Redis): Promise<void> {
+  // Registered in its own scope: the catch-all body parser below must not replace the JSON
+  // parser of the gateway's own routes.
+  await app.register(async (scope) => {
+    await scope.register(rateLimit, {
+      global: false,
+      redis,
+      nameSpace: ctx.rateLimit.keyPrefix,
+      // Redis unreachable: let traffic through (readiness says redis is failing) rather than refuse it all.
+      skipOnError: true,
+    });
+    const keyOf = (request: FastifyRequest) => {
+      const target = splitApiUrl(request.url);
+      const client = request.principal ? `sub:${request.principal.subject}` : `ip:${request.ip}`;
+      return `${client}|${target?.service ?? '-'}|${target ? routeClass(target.service, request.method, target.path) : 'api'}`;
+    };
+    const allow = new Set(ctx.rateLimit.allow);
+    const limiters = {
+      api: scope.createRateLimit({ max: ctx.rateLimit.max, timeWindow: ctx.rateLimit.windowMs, keyGenerator: keyOf }),
+      auth: scope.createRateLimit({ max: ctx.rateLimit.authMax, timeWindow: ctx.rateLimit.windowMs, keyGenerator: keyOf }),
+    };
+
+    // Bodies are forwarded as they came (bounded by the app's body limit), whatever their type.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+    scope.addHook('onRequest', async (request) => readPrincipal(request, ctx));
+
+    const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+      const target = splitApiUrl(request.url);
+      const upstream: Upstream | undefined = target ? ctx.upstreams.get(target.service) : undefined;
+      if (!target || !upstream) throw problems.notFound(`The service in ${request.url.split('?', 1)[0]}`);
+      if (hasDotSegments(target.path)) throw problems.badRequest('Paths with . or .. segments are not routed.');
+      const method = request.method as Dispatcher.HttpMethod;
+
+      if (ctx.rateLimit.enabled && !allow.has(request.ip)) {
+        const cls = routeClass(upstream.name, method, target.path);
+        const limit = await limiters[cls](request);
+        if (!limit.isAllowed) {
+          reply.header('x-ratelimit-limit', String(limit.max)).header('x-ratelimit-remaining', String(limit.remaining));
+          if (limit.isExceeded) {
+            ctx.metrics.rateLimited.inc({ upstream: upstream.name, class: cls });
+            throw rateLimited(limit.ttlInSeconds, limit.max, ctx.rateLimit.windowMs);
+          }
+        }
+      }
+
+      const access = accessFor(upstream.policy, method, target.path);
+      if (access !== 'public') {
+        if (request.tokenProblem || !request.principal) {
+          ctx.metrics.authRejections.inc({ upstream: upstream.name, reason: request.tokenProblem ? 'invalid_token' : 'missing_token' });
+          throw request.tokenProblem ?? problems.unauthorized();
+        }
+        if (access === 'admin' && request.principal.role !== 'admin') {
+          ctx.metrics.authRejections.inc({ upstream: upstream.name, reason: 'forbidden' });
+          throw problems.forbidden('This action needs the admin role.');
+        }
+      }
+
+      const principal: Principal | undefined = request.principal;
+      const headers = upstreamRequestHeaders(request.headers, {
+        requestId: request.id,
+        clientIp: request.ip,
+        proto: request.protocol,
+        host: request.headers.host,
+        principal,
+      });
+      // With tracing on, the upstream continues this request's trace (the gateway's span is its parent).
+      propagation.inject(otelContext.active(), headers);
+
+      // The client going away cancels the upstream request too.
+      const abort = new AbortController();
+      const onClose = () => {
+        if (!reply.raw.writableFinished) abort.abort();
+      };
+      reply.raw.once('close', onClose);
+
+      const body = Buffer.isBuffer(request.body) && request.body.length > 0 ? request.body : undefined;
+      const response = await ctx.client.request(upstream.name, { method, path: target.path, headers, body, signal: abort.signal });
+      const contentType = String(response.headers['content-type'] ?? '');
+      if (response.statusCode >= 500 && !contentType.startsWith('application/problem+json')) {
+        // Not one of our services' problem answers (a crash page, a proxy's HTML): say so plainly.
+        await response.body.dump();
+        ctx.metrics.upstreamFailures.inc({ upstream: upstream.name, kind: 'bad_gateway' });
+        throw upstreamProblem(upstream.name, 'bad_gateway');
+      }
+      reply.code(response.statusCode).headers(clientResponseHeaders(response.headers, upstream.name));
+      return reply.send(response.body);
+    };
+
+    for (const url of ['/api/:service', '/api/:service/*']) {
+      scope.route({ method: METHODS, url, exposeHeadRoute: false, schema: HIDDEN, handler });
+    }
+  });
+}
