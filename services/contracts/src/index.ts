@@ -18,3 +18,4 @@ export {
 } from './topics.ts';
 export type { DeadLetterReason } from './topics.ts';
 export * from './catalog.ts';
+export * from './inventory.ts';

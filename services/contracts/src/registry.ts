@@ -4,6 +4,7 @@ import type { Static, TSchema } from 'typebox';
 import { Compile, type Validator } from 'typebox/compile';
 import { catalogEvents } from './catalog.ts';
 import type { EventEnvelope } from './envelope.ts';
+import { inventoryEvents } from './inventory.ts';
 
 export interface EventDefinition {
   readonly topic: string;
@@ -12,6 +13,7 @@ export interface EventDefinition {
 
 export const eventDefinitions = {
   ...catalogEvents,
+  ...inventoryEvents,
 } as const satisfies Record<string, EventDefinition>;
 
 export type EventDefinitions = typeof eventDefinitions;
