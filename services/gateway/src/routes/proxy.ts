@@ -84,7 +84,7 @@ export async function registerProxyRoutes(app: App, ctx: GatewayContext, redis: 
       const upstream: Upstream | undefined = target ? ctx.upstreams.get(target.service) : undefined;
       if (!target || !upstream) throw problems.notFound(`The service in ${request.url.split('?', 1)[0]}`);
       if (hasDotSegments(target.path)) throw problems.badRequest('Paths with . or .. segments are not routed.');
-      const method = request.method as Dispatcher.HttpMethod;
+      const method = request.method;
 
       if (ctx.rateLimit.enabled && !allow.has(request.ip)) {
         const cls = routeClass(upstream.name, method, target.path);
