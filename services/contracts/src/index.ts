@@ -19,3 +19,4 @@ export {
 export type { DeadLetterReason } from './topics.ts';
 export * from './catalog.ts';
 export * from './inventory.ts';
+export * from './payments.ts';

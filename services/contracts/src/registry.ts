@@ -5,6 +5,7 @@ import { Compile, type Validator } from 'typebox/compile';
 import { catalogEvents } from './catalog.ts';
 import type { EventEnvelope } from './envelope.ts';
 import { inventoryEvents } from './inventory.ts';
+import { paymentsEvents } from './payments.ts';
 
 export interface EventDefinition {
   readonly topic: string;
@@ -14,6 +15,7 @@ export interface EventDefinition {
 export const eventDefinitions = {
   ...catalogEvents,
   ...inventoryEvents,
+  ...paymentsEvents,
 } as const satisfies Record<string, EventDefinition>;
 
 export type EventDefinitions = typeof eventDefinitions;
