@@ -82,7 +82,11 @@ export const StockReservationFailedSchema = Type.Object(
   {
     orderId: Id,
     commandId: CommandId,
-    /** `out_of_stock`, `unknown_product`, `reservation_expired` or `reservation_closed`. */
+    /**
+     * `out_of_stock`, `unknown_product`, `reservation_expired` (the command came after its
+     * `expiresAt`, or the sweeper already released this order's reservation) or
+     * `reservation_released` (the order's reservation was released by a release command).
+     */
     reason: ReasonSchema,
     /** The items that could not be reserved; nothing was reserved (all or nothing). */
     shortfall: Type.Array(StockShortfallSchema, { maxItems: MAX_RESERVATION_ITEMS }),
@@ -100,9 +104,16 @@ export const StockReleasedSchema = Type.Object(
     reason: ReasonSchema,
     /**
      * `released`: this release gave the units back; `already_released`: an earlier release (or the
-     * sweeper) did; `not_reserved`: there was no reservation for the order (nothing to give back).
+     * sweeper) did; `not_reserved`: there was no reservation for the order (nothing to give back);
+     * `already_committed`: the stock already left with the order and is not given back.
      */
-    outcome: Type.Union([Type.Literal('released'), Type.Literal('already_released'), Type.Literal('not_reserved')]),
+    outcome: Type.Union([
+      Type.Literal('released'),
+      Type.Literal('already_released'),
+      Type.Literal('not_reserved'),
+      Type.Literal('already_committed'),
+    ]),
+    /** The reservation's items (empty for `not_reserved`). */
     items: SettledItems,
   },
   { additionalProperties: false },

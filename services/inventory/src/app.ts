@@ -1,0 +1,68 @@
+// Builds the inventory app from its dependencies. No process concerns here (ports, signals,
+// migrations, Kafka): server.ts does those, tests call buildInventoryApp with real PostgreSQL.
+import { createApp, createMetrics, pingDatabase, registerHttpFaults, type App, type HttpFaults, type JwtSettings, type Logger, type Pool } from '@shopwatch/platform';
+import { INVENTORY_EVENTS_TOPIC } from '@shopwatch/contracts';
+import { ExpirySweeper } from './plugins/expiry-sweeper.ts';
+import { createInventoryMetrics } from './plugins/inventory-metrics.ts';
+import { createStockOperations, type StockOperations } from './plugins/stock-operations.ts';
+import { stockSnapshot } from './plugins/stock-store.ts';
+import type { InventoryContext } from './routes/context.ts';
+import { registerReservationRoutes } from './routes/reservations.ts';
+import { registerStockRoutes } from './routes/stock.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The stock operations, shared with the saga command consumer (server.ts). */
+    inventory: StockOperations;
+    /** Releases expired reservations; server.ts starts its timer, tests call sweep(). */
+    reservationSweeper: ExpirySweeper;
+  }
+}
+
+export interface InventoryDeps {
+  pool: Pool;
+  logger: Logger;
+  jwt: JwtSettings;
+  now?: () => Date;
+  /** Service-wide low-stock threshold (default 5). */
+  lowStockThreshold?: number;
+  /** Expiry of HTTP reservations without `expiresAt` (default 900 s). */
+  defaultReservationTtlSeconds?: number;
+  /** Where replies and facts are written (default: the registry's `shop.inventory.events.v1`). */
+  eventsTopic?: string;
+  /** Run-time faults (from FAULTS_FILE); none when absent. */
+  faults?: { current(): { http: HttpFaults } };
+}
+
+export async function buildInventoryApp(deps: InventoryDeps): Promise<App> {
+  const serviceMetrics = createMetrics('inventory');
+  const now = deps.now ?? (() => new Date());
+  const defaultThreshold = deps.lowStockThreshold ?? 5;
+  const metrics = createInventoryMetrics(serviceMetrics.registry, { snapshot: () => stockSnapshot(deps.pool, defaultThreshold, now()) });
+  const app = await createApp({
+    service: 'inventory',
+    description: 'Stock levels and reservations for Shopwatch: reserve, release and commit as a checkout-saga participant.',
+    logger: deps.logger,
+    metrics: serviceMetrics,
+  });
+  const operations = createStockOperations({ metrics, now, defaultThreshold, eventsTopic: deps.eventsTopic ?? INVENTORY_EVENTS_TOPIC });
+  const ctx: InventoryContext = {
+    pool: deps.pool,
+    jwt: deps.jwt,
+    metrics,
+    operations,
+    defaultThreshold,
+    defaultReservationTtlSeconds: deps.defaultReservationTtlSeconds ?? 900,
+    now,
+  };
+
+  app.readiness.add('postgres', () => pingDatabase(deps.pool));
+  if (deps.faults) registerHttpFaults(app, deps.faults);
+  registerStockRoutes(app, ctx);
+  registerReservationRoutes(app, ctx);
+  const sweeper = new ExpirySweeper({ pool: deps.pool, operations, metrics, logger: deps.logger });
+  app.decorate('inventory', operations);
+  app.decorate('reservationSweeper', sweeper);
+  app.addHook('onClose', () => sweeper.stop());
+  return app;
+}

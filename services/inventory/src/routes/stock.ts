@@ -1,0 +1,50 @@
+import { ProblemError, problems, requireAuth, sqlState, withTransaction, type App } from '@shopwatch/platform';
+import * as store from '../plugins/stock-store.ts';
+import { Problem } from '../schemas/common.ts';
+import { ProductIdParams, Restock, Stock, StockBatch, StockBatchQuery } from '../schemas/stock.ts';
+import type { InventoryContext } from './context.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function registerStockRoutes(app: App, ctx: InventoryContext): void {
+  const admin = requireAuth(ctx.jwt, 'admin');
+  const tags = ['stock'];
+
+  app.get('/stock/:productId', { schema: { tags, params: ProductIdParams, response: { 200: Stock, 400: Problem, 404: Problem } } }, async (request) => {
+    const stock = await store.getStock(ctx.pool, request.params.productId, ctx.defaultThreshold);
+    if (!stock) throw problems.notFound(`Stock of product ${request.params.productId}`);
+    return stock;
+  });
+
+  app.get('/stock', { schema: { tags, querystring: StockBatchQuery, response: { 200: StockBatch, 400: Problem } } }, async (request) => {
+    const ids = [...new Set(request.query.productIds.toLowerCase().split(','))];
+    const bad = ids.findIndex((id) => !UUID.test(id));
+    if (bad >= 0) throw problems.validation([{ field: '/querystring/productIds', message: `item ${bad + 1} is not a UUID` }]);
+    const items = await store.getStocks(ctx.pool, ids, ctx.defaultThreshold);
+    const known = new Set(items.map((item) => item.productId));
+    return { items, unknown: ids.filter((id) => !known.has(id)) };
+  });
+
+  app.post(
+    '/stock/:productId/restock',
+    { preHandler: admin, schema: { tags, params: ProductIdParams, body: Restock, response: { 200: Stock, 400: Problem, 401: Problem, 403: Problem, 422: Problem } } },
+    async (request) => {
+      const { quantity, lowStockThreshold } = request.body;
+      try {
+        const stock = await withTransaction(ctx.pool, (client) =>
+          store.restock(client, request.params.productId, quantity, lowStockThreshold, ctx.defaultThreshold, ctx.now()),
+        );
+        ctx.metrics.unitsRestocked.inc(quantity);
+        return stock;
+      } catch (error) {
+        // The stock_on_hand_bounded constraint: the total would pass the per-product maximum.
+        if (sqlState(error) === '23514') {
+          throw new ProblemError(422, 'stock-limit', 'Unprocessable Content', 'The restock would exceed the maximum units on hand for one product (1,000,000,000).', {
+            errors: [{ field: '/body/quantity', message: 'makes on-hand stock exceed its maximum' }],
+          });
+        }
+        throw error;
+      }
+    },
+  );
+}
