@@ -114,6 +114,51 @@ describe('routing', () => {
     }
   });
 
+  it('sends the upstream the request id, client address, original Authorization and verified principal — never a client-made identity', async () => {
+    // A probe upstream that answers with the headers it received.
+    const { createServer } = await import('node:http');
+    const probe = createServer((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(req.headers)));
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    try {
+      const local = await shop.gateway({ urls: { SUPPORT_URL: `http://127.0.0.1:${(probe.address() as AddressInfo).port}` } });
+      const res = await local.inject({
+        method: 'POST',
+        url: '/api/support/tickets?x=1',
+        remoteAddress: '198.51.100.7',
+        headers: {
+          authorization: `Bearer ${shop.customerToken}`,
+          'content-type': 'application/json',
+          'x-request-id': 'probe-1',
+          'x-user-id': 'admin-1',
+          'x-user-role': 'admin',
+          'x-forwarded-for': '10.9.9.9',
+          traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        },
+        payload: '{"subject":"hi"}',
+      });
+      expect(res.statusCode).toBe(200);
+      const seen = res.json<Record<string, string>>();
+      expect(seen).toMatchObject({
+        authorization: `Bearer ${shop.customerToken}`,
+        'x-user-id': 'customer-1',
+        'x-user-role': 'customer',
+        'x-request-id': 'probe-1',
+        'x-forwarded-for': '198.51.100.7',
+        'content-type': 'application/json',
+        'content-length': '16',
+        // Tracing is off in tests: the client's trace context is passed on as it came.
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      });
+      const anonymous = (await local.inject({ url: '/api/support/faq', headers: { 'x-user-id': 'admin-1' } })).statusCode;
+      expect(anonymous).toBe(401);
+    } finally {
+      await new Promise((resolve) => {
+        probe.close(resolve);
+        probe.closeAllConnections();
+      });
+    }
+  });
+
   it('measures upstream latency per upstream', async () => {
     const metrics = (await gw.inject({ url: '/metrics' })).body;
     expect(metrics).toMatch(/gateway_upstream_request_duration_seconds_count\{[^}]*upstream="catalog"[^}]*status_code="200"[^}]*\} [1-9]/);
