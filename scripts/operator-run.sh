@@ -23,4 +23,7 @@ echo "operator-run: applying the ServiceObservability CRD to $("$kubectl" config
 "$kubectl" wait --for=condition=Established --timeout=60s crd/serviceobservabilities.observability.shopwatch.dev >/dev/null
 
 echo "operator-run: starting the operator (metrics, /livez, /readyz on :${SHOPWATCH_PORT:-8200}); try: kubectl apply -f k8s/examples/"
-exec node --max-semi-space-size=2 operator/src/main.ts "$@"
+# The same memory settings as the image (operator/Dockerfile).
+export NODE_COMPILE_CACHE="${NODE_COMPILE_CACHE:-$root/.local/node-compile-cache}"
+export NODE_OPTIONS="${NODE_OPTIONS:---max-semi-space-size=2 --max-old-space-size=96}"
+exec node operator/src/main.ts "$@"

@@ -14,33 +14,33 @@
 //   the same digest.
 import { createHash } from 'node:crypto';
 
-const DIGEST_PREFIX = '\u0000sha256:';
+const DIGEST_PREFIX = '\u0000#';
 /** Strings longer than this are cached as digests (dashboard JSON, rule expressions, descriptions). */
-export const LARGE_STRING = 200;
+export const LARGE_STRING = 32;
 
+/** 128 bits of SHA-256, 24 characters with the prefix: shorter than any string it replaces. */
 export function digestOf(text: string): string {
-  return DIGEST_PREFIX + createHash('sha256').update(text).digest('base64url');
+  return DIGEST_PREFIX + createHash('sha256').update(text).digest().subarray(0, 16).toString('base64url');
 }
 
 /**
- * Replaces every string longer than LARGE_STRING in `value` (in place) by its digest. Informer
- * caches store outputs this way: a 30 kB dashboard becomes 52 bytes, and drift detection still
- * sees any change to it.
+ * Replaces every string longer than LARGE_STRING in `value` (in place) by its digest — outside
+ * `metadata`, whose names, labels and owner uids are read as they are. Informer caches store
+ * outputs this way: a 30 kB dashboard becomes 24 bytes, and drift detection still sees any
+ * change to it.
  */
 export function compactLargeStrings(value: unknown): void {
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      if (typeof item === 'string') {
-        if (item.length > LARGE_STRING) value[i] = digestOf(item);
-      } else compactLargeStrings(item);
-    }
-  } else if (isRecord(value)) {
-    for (const [key, item] of Object.entries(value)) {
-      if (typeof item === 'string') {
-        if (item.length > LARGE_STRING) value[key] = digestOf(item);
-      } else compactLargeStrings(item);
-    }
+  if (!isRecord(value)) return;
+  for (const [key, item] of Object.entries(value)) if (key !== 'metadata') compactInPlace(value, key, item);
+}
+
+function compactInPlace(parent: Record<string, unknown> | unknown[], key: string | number, item: unknown): void {
+  if (typeof item === 'string') {
+    if (item.length > LARGE_STRING) (parent as Record<string | number, unknown>)[key] = digestOf(item);
+  } else if (Array.isArray(item)) {
+    item.forEach((child: unknown, index) => compactInPlace(item, index, child));
+  } else if (isRecord(item)) {
+    for (const [childKey, child] of Object.entries(item)) compactInPlace(item, childKey, child);
   }
 }
 

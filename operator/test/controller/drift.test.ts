@@ -93,3 +93,14 @@ describe('compactLargeStrings', () => {
     expect(findDrift(rules, live)).toBeUndefined();
   });
 });
+
+describe('compactLargeStrings and metadata', () => {
+  it('leaves metadata alone, so owner uids and labels stay readable', () => {
+    const uid = '6f1c2d3e-4b5a-4c6d-8e9f-0a1b2c3d4e5f';
+    const object = { metadata: { name: 'x', labels: { long: 'l'.repeat(60) }, ownerReferences: [{ uid }] }, spec: { expr: 'e'.repeat(60) } };
+    compactLargeStrings(object);
+    expect(object.metadata.ownerReferences[0]!.uid).toBe(uid);
+    expect(object.metadata.labels.long).toBe('l'.repeat(60));
+    expect(object.spec.expr).not.toBe('e'.repeat(60));
+  });
+});
