@@ -115,7 +115,7 @@ describe('concurrent reservations', () => {
     await Promise.all(
       orders.flatMap((orderId, i) =>
         (i % 2 === 0 ? ['commit', 'commit', 'release'] : ['release', 'release']).map((action) =>
-          withTransaction(f.pool, (client) =>
+          withTransaction(f.pool, async (client): Promise<unknown> =>
             action === 'commit' ? f.app.inventory.commit(client, { orderId }) : f.app.inventory.release(client, { orderId, reason: 'test' }),
           ),
         ),
