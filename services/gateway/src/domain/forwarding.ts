@@ -18,6 +18,12 @@ const HOP_BY_HOP = new Set([
 
 /** Set by the gateway only; whatever a client sends under these names is dropped. */
 export const PRINCIPAL_HEADERS = { subject: 'x-user-id', role: 'x-user-role' } as const;
+/**
+ * Request headers about the client's own connection to the gateway: the body is forwarded as a
+ * buffer whose length the HTTP client sets itself, and `Expect: 100-continue` (curl sends it for
+ * bodies over 1 KiB) was already answered here — the upstream client would refuse both.
+ */
+const REQUEST_FRAMING = new Set(['content-length', 'expect']);
 const GATEWAY_OWNED = new Set<string>([PRINCIPAL_HEADERS.subject, PRINCIPAL_HEADERS.role, 'x-request-id', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host']);
 
 export interface ForwardContext {
@@ -39,7 +45,7 @@ export function upstreamRequestHeaders(incoming: Record<string, string | string[
   );
   for (const [name, value] of Object.entries(incoming)) {
     const lower = name.toLowerCase();
-    if (value === undefined || HOP_BY_HOP.has(lower) || GATEWAY_OWNED.has(lower) || connectionListed.has(lower)) continue;
+    if (value === undefined || HOP_BY_HOP.has(lower) || REQUEST_FRAMING.has(lower) || GATEWAY_OWNED.has(lower) || connectionListed.has(lower)) continue;
     headers[lower] = Array.isArray(value) ? value.join(', ') : value;
   }
   headers['x-request-id'] = ctx.requestId;

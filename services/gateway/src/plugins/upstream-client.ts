@@ -2,7 +2,7 @@
 // response headers and for gaps in the body, and every failure turned into a problem that names
 // the upstream — 503 when it cannot be reached, 504 when it is too slow, 502 when it answers
 // with something that is not HTTP or breaks off. Pools close on the app's onClose.
-import { ProblemError } from '@shopwatch/platform';
+import { ProblemError, problems } from '@shopwatch/platform';
 import { Pool, type Dispatcher } from 'undici';
 import type { Upstream } from '../domain/upstreams.ts';
 import type { GatewayMetrics, UpstreamFailure } from './gateway-metrics.ts';
@@ -103,6 +103,11 @@ export class UpstreamClient {
       } catch (error) {
         if (request.signal?.aborted) throw error;
         const code = errorCode(error);
+        if (code === 'UND_ERR_INVALID_ARG') {
+          // Something the client sent that HTTP/1.1 cannot carry on (the client's fault, not the upstream's).
+          stop({ status_code: '400' });
+          throw problems.badRequest(`The request cannot be forwarded to ${service}: ${error instanceof Error ? error.message : 'invalid'}.`);
+        }
         if (attempt === 1 && code && STALE_SOCKET.has(code) && IDEMPOTENT.has(request.method)) continue;
         const kind = classifyFailure(error);
         stop({ status_code: kind === 'unavailable' ? '503' : kind === 'timeout' ? '504' : '502' });

@@ -18,6 +18,13 @@ describe('upstreamRequestHeaders', () => {
     });
   });
 
+  it('drops framing headers of the client connection (Expect, Content-Length)', () => {
+    const headers = upstreamRequestHeaders({ expect: '100-continue', 'content-length': '12', 'content-type': 'application/json' }, ctx);
+    expect(headers['expect']).toBeUndefined();
+    expect(headers['content-length']).toBeUndefined();
+    expect(headers['content-type']).toBe('application/json');
+  });
+
   it('keeps the original Authorization header and adds the verified principal', () => {
     const headers = upstreamRequestHeaders({ authorization: 'Bearer abc' }, { ...ctx, principal: { subject: 'u-1', role: 'customer' } });
     expect(headers).toMatchObject({ authorization: 'Bearer abc', 'x-user-id': 'u-1', 'x-user-role': 'customer' });

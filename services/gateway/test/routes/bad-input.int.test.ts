@@ -1,5 +1,6 @@
 // Bad input through the gateway is a 4xx problem+json — from the gateway itself (routing, body
 // size, tokens, URL) or passed through from the service — and never a 5xx.
+import { connect, type AddressInfo } from 'node:net';
 import type { App } from '@shopwatch/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblemShape, startShop, type Shop } from '../support/shop-fixture.ts';
@@ -16,6 +17,17 @@ beforeAll(async () => {
   token = (await gw.inject({ method: 'POST', url: '/api/users/login', headers, payload: JSON.stringify({ email: 'bad.input@example.com', password: 'bad input password' }) })).json<{ accessToken: string }>().accessToken;
 });
 afterAll(() => shop?.close());
+
+/** Sends a GET with the path bytes exactly as given (latin1) and returns the status code. */
+function rawStatus(port: number, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(Buffer.from(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, 'latin1')));
+    let data = '';
+    socket.on('data', (chunk: Buffer) => (data += chunk.toString('latin1')));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0)));
+  });
+}
 
 function expect4xx(res: { statusCode: number; headers: Record<string, unknown>; json: () => unknown }, what: string) {
   expect(res.statusCode, what).toBeGreaterThanOrEqual(400);
@@ -94,6 +106,33 @@ describe('URLs, queries and headers', () => {
       const res = await gw.inject({ method: method as 'GET', url: '/api/catalog/products' });
       expect(res.statusCode, method).toBeGreaterThanOrEqual(400);
       expect(res.statusCode, method).toBeLessThan(500);
+    }
+  });
+
+  it('headers the upstream client would refuse are not forwarded (no 5xx from odd headers)', async () => {
+    const payload = JSON.stringify({ email: 'nobody@example.com', password: 'whatever' });
+    const cases: Array<Record<string, string>> = [
+      { expect: '100-continue' },
+      { 'content-length': String(payload.length) },
+      { te: 'trailers' },
+      { 'proxy-authorization': 'Basic abc' },
+      { connection: 'upgrade', upgrade: 'websocket' },
+      { 'x-weird': 'a\u00e9b' },
+    ];
+    for (const extra of cases) {
+      const res = await gw.inject({ method: 'POST', url: '/api/users/login', headers: { 'content-type': 'application/json', ...extra }, payload });
+      expect(res.statusCode, JSON.stringify(extra)).toBe(401);
+    }
+  });
+
+  it('odd bytes in raw URLs over a real socket are never a 5xx', async () => {
+    const server = await shop.gateway();
+    await server.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = server.server.address() as AddressInfo;
+    for (const path of ['/api/catalog/products?q=a"b', '/api/catalog/products?x={}|^`', '/api/catalog/pro%ducts', '/api/catalog/search?q=caf\u00c3\u00a9', '/api/catalog/products/\u00ff\u00fe']) {
+      const status = await rawStatus(port, path);
+      expect(status, path).toBeGreaterThanOrEqual(200);
+      expect(status, path).toBeLessThan(500);
     }
   });
 
