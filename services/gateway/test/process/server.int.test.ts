@@ -33,10 +33,10 @@ describe('gateway process', () => {
       expect(down.status).toBe(503);
       expect(((await down.json()) as { upstream: string }).upstream).toBe('orders');
 
-      // Catalog now takes 600 ms per request: these are in flight when SIGTERM arrives.
-      shop.catalog.faults.latencyMs = 600;
+      // Catalog now takes 1 s per request: these are in flight when SIGTERM arrives.
+      shop.catalog.faults.latencyMs = 1_000;
       const inFlight = Array.from({ length: 10 }, () => fetch(`${gateway.url}/api/catalog/categories`).then((r) => r.status));
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await new Promise((resolve) => setTimeout(resolve, 400));
       gateway.child.kill('SIGTERM');
       expect(await Promise.all(inFlight)).toEqual(Array(10).fill(200));
     } finally {

@@ -22,7 +22,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => garbage.listen(0, '127.0.0.1', resolve));
   const address = garbage.address();
   garbageUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  gw = await shop.gateway({ upstream: { timeoutMs: 400 }, urls: { INVENTORY_URL: garbageUrl, ORDERS_URL: CLOSED_URL } });
+  gw = await shop.gateway({ upstream: { timeoutMs: 1_000 }, urls: { INVENTORY_URL: garbageUrl, ORDERS_URL: CLOSED_URL } });
 });
 afterAll(async () => {
   for (const socket of sockets) socket.destroy();
@@ -46,7 +46,7 @@ describe('upstream failures', () => {
   });
 
   it('upstream slow → 504 naming it; fast again → 200', async () => {
-    shop.catalog.faults.latencyMs = 1_500;
+    shop.catalog.faults.latencyMs = 3_000;
     try {
       const res = await gw.inject({ url: '/api/catalog/categories' });
       expect(res.statusCode).toBe(504);
