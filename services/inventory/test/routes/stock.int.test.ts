@@ -201,3 +201,16 @@ describe('reservation expiry', () => {
     expect((await f.app.inject({ url: '/metrics' })).body).toMatch(/shop_inventory_reservations_settled_total\{[^}]*outcome="expired"[^}]*\} [1-9]/);
   });
 });
+
+describe('demo stock seed', () => {
+  it('stocks every demo product once and leaves existing stock alone', async () => {
+    const { loadDemoStock } = await import('../../src/seed.ts');
+    const { seedCatalog } = await import('@shopwatch/catalog');
+    const first = seedCatalog().products[0]!.id;
+    await f.restock(first, 1);
+    const created = await loadDemoStock(f.pool);
+    expect(created).toBe(seedCatalog().products.length - 1);
+    expect(await loadDemoStock(f.pool)).toBe(0);
+    expect((await stockRow(f.pool, first)).on_hand).toBe(1);
+  });
+});
