@@ -1,7 +1,7 @@
 // The real gateway process in front of real services: starts from environment variables, routes,
 // rate-limits in Redis, finishes in-flight requests on SIGTERM and exits 0; bad configuration
 // stops it with one line naming the variable.
-import { infraEnv, uniqueName } from '@shopwatch/testkit';
+import { infraEnv, uniqueName, waitFor } from '@shopwatch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JWT, startShop, type Shop } from '../support/shop-fixture.ts';
 import { spawnGateway } from '../support/gateway-process.ts';
@@ -50,6 +50,23 @@ describe('gateway process', () => {
     // The process used its default key prefix; clear what this test counted.
     const keys = await shop.redis.keys('shopwatch:gateway:rl:*ip:127.0.0.1*');
     if (keys.length) await shop.redis.del(...keys);
+  });
+
+  it('without a reachable Redis: /readyz names redis and requests still flow (the limit fails open)', async () => {
+    // A Redis address where nothing listens (the shared Redis keeps running for others).
+    const gateway = await spawnGateway({ REDIS_URL: 'redis://127.0.0.1:1', JWT_SECRET: JWT.secret, CATALOG_URL: shop.catalog.url, RATE_LIMIT_MAX: '1' }, { ready: false });
+    try {
+      const ready = await waitFor('readyz answers', async () => {
+        const res = await fetch(`${gateway.url}/readyz`);
+        return res.status === 503 ? ((await res.json()) as { failing: string[] }) : undefined;
+      }, { timeoutMs: 30_000, intervalMs: 200 });
+      expect(ready.failing).toEqual(['redis']);
+      for (let i = 0; i < 3; i++) expect((await fetch(`${gateway.url}/api/catalog/categories`)).status).toBe(200);
+      expect(gateway.child.exitCode).toBeNull();
+    } finally {
+      gateway.child.kill('SIGTERM');
+    }
+    expect((await gateway.exited).code).toBe(0);
   });
 
   it.each([

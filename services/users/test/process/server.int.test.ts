@@ -1,7 +1,7 @@
 // The real process: starts from environment variables, migrates, makes the configured admin,
 // serves over a real port, refuses bad configuration with one line, and exits 0 on SIGTERM.
 import { verifyToken } from '@shopwatch/platform';
-import { createTestDatabase, type TestDatabase } from '@shopwatch/testkit';
+import { createTestDatabase, waitFor, type TestDatabase } from '@shopwatch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROCESS_JWT_SECRET, spawnUsers } from '../support/users-process.ts';
 
@@ -60,6 +60,27 @@ describe('users process', () => {
     const lines = users.output().trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(name);
+  });
+
+  it('without a reachable PostgreSQL: stays alive, /readyz names postgres, requests get a 5xx problem', async () => {
+    // A database address where nothing listens (the shared PostgreSQL keeps running for others).
+    const users = await spawnUsers('postgres://shopwatch:shopwatch@127.0.0.1:1/none', { RUN_MIGRATIONS: 'false' }, { ready: false });
+    try {
+      const ready = await waitFor('readyz answers', async () => {
+        const res = await fetch(`${users.url}/readyz`);
+        return res.status === 503 ? ((await res.json()) as { failing: string[] }) : undefined;
+      }, { timeoutMs: 30_000, intervalMs: 200 });
+      expect(ready.failing).toEqual(['postgres']);
+      expect((await fetch(`${users.url}/livez`)).status).toBe(200);
+      const login = await fetch(`${users.url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'a@example.com', password: 'whatever' }) });
+      expect(login.status).toBeGreaterThanOrEqual(500);
+      expect(login.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(await login.text()).not.toContain('ECONNREFUSED');
+      expect(users.child.exitCode).toBeNull();
+    } finally {
+      users.child.kill('SIGTERM');
+      await users.exited;
+    }
   });
 
   it('refuses to start without DATABASE_URL', async () => {
