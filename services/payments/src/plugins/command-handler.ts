@@ -52,7 +52,10 @@ export function createCommandHandler(options: CommandHandlerOptions): EventHandl
 
   return async (event) => {
     // Cheap early exit for a redelivery, before any psp call; handleOnce is the real guard.
-    if (await alreadyHandled(event.id)) return;
+    if (await alreadyHandled(event.id)) {
+      options.inboxMetrics?.duplicates.inc({ consumer_group: consumerGroup });
+      return;
+    }
     switch (event.type) {
       case 'shop.payments.payment.authorize': {
         const { data } = event;

@@ -49,6 +49,11 @@ export class AuthorizationStore {
     return this.#byId.get(id);
   }
 
+  /** Every authorisation made with this merchant reference (tests count charges per order with it). */
+  withReference(reference: string): Authorization[] {
+    return [...this.#byId.values()].filter((authorization) => authorization.reference === reference);
+  }
+
   /**
    * Authorises once per idempotency key: a second request with the key gets the first one's result
    * (concurrent ones wait for it), a different request body under the key is a conflict. A provider
