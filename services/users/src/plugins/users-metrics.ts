@@ -30,11 +30,20 @@ export function createUsersMetrics(registry: Registry, activeSessions: () => Pro
     help: 'Access tokens issued and not yet expired, across all replicas (aggregate with max, not sum).',
     registers: [registry],
     async collect() {
-      // A scrape during a database outage reports the last known value instead of failing /metrics.
+      // A scrape during a database outage (or a slow database) reports the last known value after
+      // at most a second instead of failing or stalling /metrics.
+      let timer: NodeJS.Timeout | undefined;
       try {
-        lastSessions = await activeSessions();
+        lastSessions = await Promise.race([
+          activeSessions(),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error('active sessions query timed out')), 1_000);
+          }),
+        ]);
       } catch {
         // keep lastSessions
+      } finally {
+        clearTimeout(timer);
       }
       this.set(lastSessions);
     },
