@@ -7,6 +7,7 @@ import { createInventoryMetrics } from './plugins/inventory-metrics.ts';
 import { createStockOperations, type StockOperations } from './plugins/stock-operations.ts';
 import { stockSnapshot } from './plugins/stock-store.ts';
 import type { InventoryContext } from './routes/context.ts';
+import { NO_FAULTS, type InventoryFaults } from './schemas/faults.ts';
 import { registerReservationRoutes } from './routes/reservations.ts';
 import { registerStockRoutes } from './routes/stock.ts';
 
@@ -30,8 +31,8 @@ export interface InventoryDeps {
   defaultReservationTtlSeconds?: number;
   /** Where replies and facts are written (default: the registry's `shop.inventory.events.v1`). */
   eventsTopic?: string;
-  /** Run-time faults (from FAULTS_FILE); none when absent. */
-  faults?: { current(): { http: HttpFaults } };
+  /** Run-time faults (from FAULTS_FILE): `http` at the edge, `inventory` inside; none when absent. */
+  faults?: { current(): { http: HttpFaults; inventory?: InventoryFaults } };
 }
 
 export async function buildInventoryApp(deps: InventoryDeps): Promise<App> {
@@ -45,7 +46,14 @@ export async function buildInventoryApp(deps: InventoryDeps): Promise<App> {
     logger: deps.logger,
     metrics: serviceMetrics,
   });
-  const operations = createStockOperations({ metrics, now, defaultThreshold, eventsTopic: deps.eventsTopic ?? INVENTORY_EVENTS_TOPIC });
+  const faults = deps.faults;
+  const operations = createStockOperations({
+    metrics,
+    now,
+    defaultThreshold,
+    eventsTopic: deps.eventsTopic ?? INVENTORY_EVENTS_TOPIC,
+    ...(faults ? { faults: () => faults.current().inventory ?? NO_FAULTS } : {}),
+  });
   const ctx: InventoryContext = {
     pool: deps.pool,
     jwt: deps.jwt,
@@ -57,7 +65,7 @@ export async function buildInventoryApp(deps: InventoryDeps): Promise<App> {
   };
 
   app.readiness.add('postgres', () => pingDatabase(deps.pool));
-  if (deps.faults) registerHttpFaults(app, deps.faults);
+  if (faults) registerHttpFaults(app, faults);
   registerStockRoutes(app, ctx);
   registerReservationRoutes(app, ctx);
   const sweeper = new ExpirySweeper({ pool: deps.pool, operations, metrics, logger: deps.logger });

@@ -17,6 +17,7 @@ startOrExit(async () => {
   const { buildInventoryApp } = await import('./app.ts');
   const { migrateInventory } = await import('./migrate.ts');
   const { createCommandHandler } = await import('./plugins/command-handler.ts');
+  const { InventoryFaultsFileSchema } = await import('./schemas/faults.ts');
 
   const logger = createLogger({ service: 'inventory', level: config.LOG_LEVEL });
   if (config.RUN_MIGRATIONS) {
@@ -24,7 +25,7 @@ startOrExit(async () => {
     if (applied.length) logger.info({ applied }, 'migrations applied');
   }
   const pool = platform.createPool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, applicationName: 'inventory' });
-  const faults = platform.watchFaults({ schema: platform.HttpFaultsSchemaFile, file: config.FAULTS_FILE, logger });
+  const faults = platform.watchFaults({ schema: InventoryFaultsFileSchema, file: config.FAULTS_FILE, logger });
   const app = await buildInventoryApp({
     faults,
     pool,
@@ -58,6 +59,7 @@ startOrExit(async () => {
         consumerGroup: config.CONSUMER_GROUP,
         inboxMetrics: platform.inboxMetrics(app.metrics.registry),
         logger,
+        faults: () => faults.current().inventory,
       }),
     });
     app.readiness.add('kafka-consumer', async () => {

@@ -4,6 +4,8 @@
 // transaction as the stock change. Replies have ids derived from the command id, so even a
 // replayed command (inbox pruned) yields a reply consumers already know.
 import { PermanentError, handleOnce, type EventHandler, type InboxMetrics, type Logger, type Pool, type PoolClient } from '@shopwatch/platform';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { InventoryFaults } from '../schemas/faults.ts';
 import { ConcurrentReservationError } from './stock-store.ts';
 import type { StockOperations } from './stock-operations.ts';
 
@@ -13,6 +15,8 @@ export interface CommandHandlerOptions {
   consumerGroup: string;
   inboxMetrics?: InboxMetrics;
   logger: Logger;
+  /** Run-time faults from the faults file (none when absent). */
+  faults?: () => InventoryFaults;
 }
 
 export function createCommandHandler(options: CommandHandlerOptions): EventHandler {
@@ -20,8 +24,14 @@ export function createCommandHandler(options: CommandHandlerOptions): EventHandl
   const once = <T>(event: { id: string; type: string }, effect: (client: PoolClient) => Promise<T>) =>
     handleOnce(pool, consumerGroup, event, effect, options.inboxMetrics);
 
-  return async (event) => {
+  return async (event, message) => {
     const command = { id: event.id };
+    const delayMs = options.faults?.().consumerDelayMs ?? 0;
+    // Injected fault: consumer lag. Aborted by shutdown (the command is redelivered later).
+    if (delayMs > 0) {
+      await sleep(delayMs, undefined, { signal: message.signal }).catch(() => undefined);
+      if (message.signal.aborted) throw new Error('consumer stopping during an injected delay');
+    }
     switch (event.type) {
       case 'shop.inventory.stock.reserve': {
         const { orderId, items, expiresAt } = event.data;

@@ -6,6 +6,7 @@ import { makeEvent, type ShopEvent } from '@shopwatch/contracts';
 import { enqueueAll, type PoolClient } from '@shopwatch/platform';
 import { expiryEventId, lowStockEventId, replyEventId } from '../domain/event-ids.ts';
 import type { RequestedItem } from '../domain/reservation-plan.ts';
+import type { InventoryFaults } from '../schemas/faults.ts';
 import type { InventoryMetrics } from './inventory-metrics.ts';
 import * as store from './stock-store.ts';
 
@@ -18,6 +19,8 @@ export interface OperationsSettings {
   defaultThreshold: number;
   /** Where inventory's replies and facts go (the registry's topic in production). */
   eventsTopic: string;
+  /** Run-time faults from the faults file (none when absent). */
+  faults?: () => InventoryFaults;
 }
 
 /** The command being answered, when an operation runs for a saga command. */
@@ -44,6 +47,9 @@ export function createStockOperations(settings: OperationsSettings): StockOperat
   return {
     async reserve(client, input, command) {
       const outcome = await store.reserve(client, { ...input, now: now(), defaultThreshold });
+      const slowQueryMs = settings.faults?.().slowQueryMs ?? 0;
+      // Injected fault: a slow statement while this transaction holds the stock row locks.
+      if (slowQueryMs > 0) await client.query('SELECT pg_sleep($1::float8)', [slowQueryMs / 1000]);
       const events: ShopEvent[] = [];
       if (command) {
         events.push(

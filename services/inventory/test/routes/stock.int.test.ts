@@ -214,3 +214,22 @@ describe('demo stock seed', () => {
     expect((await stockRow(f.pool, first)).on_hand).toBe(1);
   });
 });
+
+describe('faults file', () => {
+  it('inventory.slowQueryMs makes every reservation run a slow query while it holds its row locks', async () => {
+    const p = randomUUID();
+    await f.restock(p, 5);
+    f.faults.inventory.slowQueryMs = 300;
+    try {
+      const started = performance.now();
+      // Two orders for the same product: the second waits for the first's locks, so both take ≥ 300 ms
+      // and together ≥ 600 ms (pg_sleep never returns early; no upper bound is asserted).
+      const [a, b] = await Promise.all([reserve(`order-${randomUUID()}`, [{ productId: p, quantity: 1 }]), reserve(`order-${randomUUID()}`, [{ productId: p, quantity: 1 }])]);
+      expect([a.statusCode, b.statusCode]).toEqual([201, 201]);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(600);
+    } finally {
+      f.faults.inventory.slowQueryMs = 0;
+    }
+    expect(await stockRow(f.pool, p)).toEqual({ on_hand: 5, reserved: 2, available: 3 });
+  });
+});

@@ -3,6 +3,7 @@ import { createLogger, createPool, issueToken, type App, type Pool } from '@shop
 import { createTestDatabase, type TestDatabase } from '@shopwatch/testkit';
 import { buildInventoryApp } from '../../src/app.ts';
 import { migrateInventory } from '../../src/migrate.ts';
+import type { InventoryFaultsFile } from '../../src/schemas/faults.ts';
 
 export const JWT = { secret: 'test-secret-that-is-at-least-32-characters-long' };
 
@@ -24,6 +25,8 @@ export interface InventoryFixture {
   customerToken: string;
   /** Admin headers for app.inject. */
   admin: { authorization: string };
+  /** The faults in force; tests change them in place. */
+  faults: InventoryFaultsFile;
   /** Restocks `productId` through the API; returns the stock body. */
   restock(productId: string, quantity: number, lowStockThreshold?: number): Promise<unknown>;
   close(): Promise<void>;
@@ -34,7 +37,9 @@ export async function startInventory(options: { poolSize?: number; lowStockThres
   await migrateInventory(db.url);
   const pool = createPool({ connectionString: db.url, max: options.poolSize ?? 5 });
   const clock = new TestClock();
+  const faults: InventoryFaultsFile = { http: { latencyMs: 0, errorRate: 0 }, inventory: { slowQueryMs: 0, consumerDelayMs: 0 } };
   const app = await buildInventoryApp({
+    faults: { current: () => faults },
     pool,
     logger: createLogger({ service: 'inventory', level: 'silent' }),
     jwt: JWT,
@@ -50,6 +55,7 @@ export async function startInventory(options: { poolSize?: number; lowStockThres
     pool,
     db,
     clock,
+    faults,
     adminToken,
     admin,
     customerToken: await issueToken(JWT, { subject: 'customer-1', role: 'customer' }),
