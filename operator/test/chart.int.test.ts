@@ -7,6 +7,7 @@ import {
   apply,
   applyManifests,
   canI,
+  deleteObject,
   helm,
   listObjects,
   readObject,
@@ -141,5 +142,51 @@ describe('the operator with exactly its chart RBAC (namespaced mode)', () => {
     const denied = running.logs.filter((l) => JSON.stringify(l).includes('forbidden'));
     expect(denied, running.describe()).toEqual([]);
     expect(await running.stop()).toBe(0);
+  });
+});
+
+describe('the operator with exactly its chart RBAC (cluster mode)', () => {
+  const ns = useNamespace('op-rbac-cluster');
+  const release = `rbac-${Math.random().toString(36).slice(2, 8)}`;
+  let operator: OperatorProcess | undefined;
+  let clusterScoped: KubernetesObject[] = [];
+
+  afterAll(async () => {
+    await operator?.stop();
+    for (const object of clusterScoped) {
+      await deleteObject({ apiVersion: object.apiVersion ?? '', kind: object.kind ?? '', name: object.metadata?.name ?? '' });
+    }
+  });
+
+  it('reconciles with the ClusterRole (scoped to one namespace by flag, so other tests are left alone)', async () => {
+    const { stdout } = await helm(['template', release, chart, '--namespace', ns.name, '--set', 'leaderElection.enabled=false']);
+    const objects = parseYaml(stdout);
+    const rbac = objects.filter((o) => ['ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind ?? ''));
+    expect(rbac.map((o) => o.kind).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding', 'ServiceAccount']);
+    clusterScoped = rbac.filter((o) => o.kind?.startsWith('Cluster'));
+    await applyManifests(rbac);
+
+    const identity = await serviceAccountKubeConfig(ns.name, `${release}-shopwatch-operator`);
+    expect(await canI(identity, { verb: 'list', resource: 'secrets' })).toBe(false);
+    expect(await canI(identity, { verb: 'watch', resource: 'serviceobservabilities', group: 'observability.shopwatch.dev' })).toBe(true);
+    expect(await canI(identity, { verb: 'update', resource: 'leases', group: 'coordination.k8s.io', namespace: ns.name })).toBe(false);
+
+    operator = await OperatorProcess.start({ namespaces: [ns.name], kubeconfig: writeKubeConfig(identity) });
+    await apply(serviceObservability(ns.name, 'cluster-rbac', exampleSpec('cluster-rbac')));
+    await waitForCondition(resourceRef(ns.name, 'cluster-rbac'), 'Ready', { timeoutMs: 30_000 });
+    const running = operator;
+    expect(running.logs.filter((l) => JSON.stringify(l).includes('forbidden')), running.describe()).toEqual([]);
+  });
+});
+
+describe('values.schema.json', () => {
+  it('rejects a misspelt key and a value outside its set', async () => {
+    const misspelt = await helm(['template', 'x', chart, '--set', 'operator.wrkers=2'], { allowFailure: true });
+    expect(misspelt.exitCode).not.toBe(0);
+    expect(misspelt.stderr).toContain("additional properties 'wrkers' not allowed");
+    const badMode = await helm(['template', 'x', chart, '--set', 'watch.mode=everywhere'], { allowFailure: true });
+    expect(badMode.exitCode).not.toBe(0);
+    const fine = await helm(['template', 'x', chart, '--set', 'operator.workers=2']);
+    expect(fine.stdout).toContain('--workers=2');
   });
 });
