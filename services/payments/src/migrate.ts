@@ -6,7 +6,8 @@ import { Type } from 'typebox';
 export const PAYMENTS_MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
 
 export async function migratePayments(databaseUrl: string): Promise<string[]> {
-  return migrate({ databaseUrl, dir: PAYMENTS_MIGRATIONS_DIR });
+  // Its own tracking table: in `make dev` the services share one database.
+  return migrate({ databaseUrl, dir: PAYMENTS_MIGRATIONS_DIR, table: 'pgmigrations_payments' });
 }
 
 if (import.meta.main) {
