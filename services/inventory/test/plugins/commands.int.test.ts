@@ -19,7 +19,7 @@ import { infraEnv, uniqueName, waitFor } from '@shopwatch/testkit';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replyEventId } from '../../src/domain/event-ids.ts';
-import { createCommandHandler } from '../../src/plugins/command-handler.ts';
+import { classifyCommandError, createCommandHandler } from '../../src/plugins/command-handler.ts';
 import { produceRaw, startCollector, type Collector, type RawRecord } from '../support/raw-kafka.ts';
 import { count, startInventory, stockRow, type InventoryFixture } from '../support/inventory-fixture.ts';
 
@@ -58,7 +58,8 @@ beforeAll(async () => {
     deadLetterTopic: topics.deadLetters,
     retry: { initialDelayMs: 20, maxDelayMs: 200 },
     maxWaitTimeMs: 200,
-    handler: createCommandHandler({ pool: f.pool, operations: f.app.inventory, consumerGroup: groupId, logger }),
+    classifyError: classifyCommandError,
+    handler: createCommandHandler({ pool: f.pool, operations: f.app.inventory, consumerGroup: groupId, logger, faults: () => f.faults.inventory }),
   });
   commands = createEventProducer({ client, registry: new Registry(), topicOf: () => topics.commands });
   await commands.connect();
@@ -231,5 +232,22 @@ describe('saga commands over Kafka', () => {
     // 4 → 3 → 2 (crossing) → 1: one fact.
     expect(low.map((r) => r.event.data)).toEqual([{ productId: p, available: 2, threshold: 2 }]);
     expect(low[0]!.record.key).toBe(p);
+  });
+});
+
+describe('faults file', () => {
+  it('inventory.consumerDelayMs delays each command before it is handled', async () => {
+    const p = randomUUID();
+    await f.restock(p, 1);
+    f.faults.inventory.consumerDelayMs = 400;
+    try {
+      const reserve = command('shop.inventory.stock.reserve', { orderId: randomUUID(), items: [{ productId: p, quantity: 1 }], expiresAt: inAMinute() });
+      const started = Date.now();
+      await sendAndSettle(reserve);
+      // A lower bound only: the handler waited at least the injected delay.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    } finally {
+      f.faults.inventory.consumerDelayMs = 0;
+    }
   });
 });
