@@ -7,10 +7,18 @@ import net from 'node:net';
 export class FreezableProxy {
   readonly #server: net.Server;
   readonly #pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
+  readonly #held = new Set<net.Socket>();
+  #partitioned = false;
   port = 0;
 
   constructor(target: { host: string; port: number }) {
     this.#server = net.createServer((client) => {
+      if (this.#partitioned) {
+        // Accepted but never answered, like packets dropped on the way.
+        this.#held.add(client);
+        client.on('error', () => undefined).on('close', () => this.#held.delete(client));
+        return;
+      }
       const upstream = net.connect(target.port, target.host);
       const pair = { client, upstream };
       this.#pairs.add(pair);
@@ -42,7 +50,19 @@ export class FreezableProxy {
     return this.#pairs.size;
   }
 
+  /** Freezes open connections and leaves new ones unanswered: the client is cut off. */
+  partition(): void {
+    this.#partitioned = true;
+    this.freeze();
+  }
+
+  /** New connections are forwarded again (frozen ones stay frozen until the client gives up). */
+  heal(): void {
+    this.#partitioned = false;
+  }
+
   async close(): Promise<void> {
+    for (const socket of this.#held) socket.destroy();
     for (const { client, upstream } of this.#pairs) {
       client.destroy();
       upstream.destroy();
