@@ -158,6 +158,28 @@ describe('saga commands → replies', () => {
   });
 });
 
+describe('compensation during a psp outage', () => {
+  it('a void that cannot reach psp is retried (holding its partition) until psp is back, then answered voided', async () => {
+    const orderId = newOrder();
+    const authorize = authorizeCommand(orderId);
+    await commands.publish([authorize]);
+    const authorized = await replyTo(authorize);
+    const retriesBefore = await f.metric('kafka_handler_retries_total', { topic: commandsTopic });
+    await f.psp.stop();
+    const voidCommand = makeEvent('shop.payments.payment.void', orderId, { orderId, reason: 'step_timeout' }, { source, now });
+    try {
+      await commands.publish([voidCommand]);
+      await waitFor('void retried', async () => (await f.metric('kafka_handler_retries_total', { topic: commandsTopic })) >= retriesBefore + 2, { timeoutMs: 30_000 });
+      expect(repliesTo(voidCommand)).toHaveLength(0);
+    } finally {
+      await f.psp.start();
+    }
+    const voided = await replyTo(voidCommand);
+    expect(voided.event).toMatchObject({ type: 'shop.payments.payment.voided', data: { paymentId: authorized.event.data.paymentId } });
+    expect(f.psp.store.withReference(orderId).map((a) => a.status)).toEqual(['voided']);
+  });
+});
+
 describe('redelivery and idempotency', () => {
   it('the same authorise command delivered twice makes one psp authorisation and one reply', async () => {
     const orderId = newOrder();

@@ -1,6 +1,7 @@
 // A payments app on a fresh real PostgreSQL database, talking to a real psp app over HTTP.
 import { createLogger, createPool, type App, type Pool, type RetryPolicy } from '@shopwatch/platform';
 import { createTestDatabase, type TestDatabase } from '@shopwatch/testkit';
+import type { PspFaultsFile } from '@shopwatch/psp';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import { buildPaymentsApp } from '../../src/app.ts';
 import { migratePayments } from '../../src/migrate.ts';
@@ -20,13 +21,15 @@ export interface PaymentsFixture {
 export interface PaymentsFixtureOptions {
   breaker?: Partial<BreakerSettings>;
   retry?: Partial<RetryPolicy>;
+  /** psp's faults (the parsed faults file), read on every request. */
+  pspFaults?: { current(): PspFaultsFile };
 }
 
 export async function startPayments(options: PaymentsFixtureOptions = {}): Promise<PaymentsFixture> {
   const db = await createTestDatabase('payments');
   await migratePayments(db.url);
   const pool = createPool({ connectionString: db.url, max: 5 });
-  const psp = await startPspServer();
+  const psp = await startPspServer(options.pspFaults ? { faults: options.pspFaults } : {});
   const app = await buildPaymentsApp({
     pool,
     logger: createLogger({ service: 'payments', level: 'silent' }),

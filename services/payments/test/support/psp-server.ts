@@ -2,7 +2,7 @@
 // for real). `stop()` closes it like a crashed provider; `start()` brings it back on the same port
 // with the same memory, like a provider that recovered.
 import { createLogger, type App } from '@shopwatch/platform';
-import { AuthorizationStore, buildPspApp } from '@shopwatch/psp';
+import { AuthorizationStore, buildPspApp, type PspFaultsFile } from '@shopwatch/psp';
 
 export interface PspServer {
   url: string;
@@ -13,13 +13,13 @@ export interface PspServer {
   start(): Promise<void>;
 }
 
-export async function startPspServer(options: { maxAmountCents?: number } = {}): Promise<PspServer> {
+export async function startPspServer(options: { maxAmountCents?: number; faults?: { current(): PspFaultsFile } } = {}): Promise<PspServer> {
   const store = new AuthorizationStore();
   let app: App | undefined;
   let port = 0;
   const start = async () => {
     if (app) return;
-    const next = await buildPspApp({ logger: createLogger({ service: 'psp', level: 'silent' }), store, maxAmountCents: options.maxAmountCents ?? 1_000_000 });
+    const next = await buildPspApp({ logger: createLogger({ service: 'psp', level: 'silent' }), store, maxAmountCents: options.maxAmountCents ?? 1_000_000, ...(options.faults ? { faults: options.faults } : {}) });
     await next.listen({ host: '127.0.0.1', port });
     const address = next.server.address();
     if (typeof address !== 'object' || !address) throw new Error('psp has no address');
