@@ -73,7 +73,11 @@ describe('helm install into a Pod Security "restricted" namespace', () => {
   });
 
   it('is accepted by the API server and its pods are admitted', async () => {
-    await helm(['install', release, chart, '--namespace', ns.name, '--set', 'replicaCount=2', '--set', 'podDisruptionBudget.enabled=true']);
+    await helm([
+      'install', release, chart, '--namespace', ns.name,
+      '--set', 'replicaCount=2', '--set', 'podDisruptionBudget.enabled=true',
+      '--set', 'serviceMonitor.enabled=true', '--set', 'serviceMonitor.labels.release=kube-prometheus-stack',
+    ]);
     const deployment = await readObject({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns.name, name: `${release}-shopwatch-operator` });
     expect(deployment).toBeDefined();
     const pods = await waitFor(
@@ -86,6 +90,9 @@ describe('helm install into a Pod Security "restricted" namespace', () => {
     );
     expect(pods).toHaveLength(2);
     expect(await readObject({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', name: `${release}-shopwatch-operator` })).toBeDefined();
+    const monitor = await readObject<KubernetesObject>({ apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', namespace: ns.name, name: `${release}-shopwatch-operator` });
+    expect(monitor?.metadata?.labels?.release).toBe('kube-prometheus-stack');
+    expect(await readObject({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', namespace: ns.name, name: `${release}-shopwatch-operator` })).toBeDefined();
   });
 
   it('a Pod that breaks "restricted" would be refused there (the namespace really enforces it)', async () => {
