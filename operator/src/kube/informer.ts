@@ -167,7 +167,9 @@ export class ResilientInformer {
 
   async #run(): Promise<void> {
     let failures = 0;
+    let quickEnds = 0;
     while (!this.#stopped) {
+      const started = Date.now();
       try {
         if (!this.#resourceVersion) await this.#relist();
         await this.#watchOnce();
@@ -176,6 +178,9 @@ export class ResilientInformer {
         if (error instanceof WatchEnded) {
           if (error.gone) this.#resourceVersion = '';
           failures = 0;
+          // A server that keeps ending watches at once must not turn this loop into a busy one.
+          quickEnds = Date.now() - started < 1000 ? quickEnds + 1 : 0;
+          if (quickEnds > 1) await this.#sleep(backoffDelay(quickEnds - 1, { baseMs: 250, maxMs: 10_000 }));
           continue;
         }
         failures += 1;
