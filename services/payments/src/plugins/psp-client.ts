@@ -9,7 +9,7 @@
 // Retrying an authorisation is safe because every attempt carries the same Idempotency-Key;
 // capture and void are idempotent at psp by authorisation id. A decline is a 2xx result, so it is
 // never retried.
-import { backoffDelay, type RetryPolicy } from '@shopwatch/platform';
+import { activeTraceHeaders, backoffDelay, type RetryPolicy } from '@shopwatch/platform';
 import CircuitBreaker from 'opossum';
 import { Agent, request } from 'undici';
 import type { PspFailureKind } from '../domain/payment.ts';
@@ -113,7 +113,8 @@ export function createPspClient(options: PspClientOptions): PspClient {
       const response = await request(`${base}${path}`, {
         method,
         dispatcher: agent,
-        headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        // The active trace context (request or saga message) continues into psp.
+        headers: { accept: 'application/json', ...activeTraceHeaders(), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(options.breaker.timeoutMs),
       });
