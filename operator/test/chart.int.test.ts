@@ -47,8 +47,15 @@ describe('RBAC in the rendered chart', () => {
       const roles = objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role') as RoleObject[];
       expect(roles.length).toBeGreaterThan(0);
       expect(objects.some((o) => o.kind === 'ClusterRole')).toBe(mode === 'cluster');
+      const deployment = objects.find((o) => o.kind === 'Deployment') as KubernetesObject & {
+        spec: { template: { spec: { containers: Array<{ args: string[] }> } } };
+      };
+      const args = deployment.spec.template.spec.containers[0]?.args ?? [];
       if (mode === 'namespaced') {
         expect(roles.filter((r) => r.metadata?.name === 'shopwatch-operator').map((r) => r.metadata?.namespace).sort()).toEqual(['ops', 'shop']);
+        expect(args).toContain('--namespaces=ops,shop');
+      } else {
+        expect(args.some((a) => a.startsWith('--namespaces'))).toBe(false);
       }
       for (const role of roles) {
         for (const rule of role.rules ?? []) {
