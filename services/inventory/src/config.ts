@@ -23,6 +23,11 @@ export const InventoryConfigSchema = withBaseConfig({
   LOW_STOCK_THRESHOLD: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 5 }),
   /** How often expired reservations are looked for; 0 turns the sweeper off in this process. */
   RESERVATION_SWEEP_INTERVAL_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 5_000 }),
+  /**
+   * Handled command ids are kept this long, then pruned (hourly). Keep it above the commands
+   * topic's retention: only then can no redelivery of a pruned id arrive any more.
+   */
+  INBOX_RETENTION_HOURS: Type.Integer({ minimum: 1, maximum: 8_760, default: 336 }),
   /** Expiry of reservations made over HTTP without an explicit `expiresAt`. */
   DEFAULT_RESERVATION_TTL_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 900 }),
 });

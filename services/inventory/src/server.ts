@@ -68,6 +68,14 @@ startOrExit(async () => {
       if (!health.ok) throw new Error(health.detail);
     });
     stops.push(() => consumer.stop());
+    const prune = setInterval(() => {
+      platform
+        .pruneInbox(pool, new Date(Date.now() - config.INBOX_RETENTION_HOURS * 3_600_000))
+        .then((pruned) => pruned > 0 && logger.info({ pruned }, 'inbox pruned'))
+        .catch((error: unknown) => logger.warn({ err: error }, 'inbox prune failed, will retry'));
+    }, 3_600_000);
+    prune.unref();
+    stops.push(async () => clearInterval(prune));
   }
   if (config.RESERVATION_SWEEP_INTERVAL_MS > 0) app.reservationSweeper.start(config.RESERVATION_SWEEP_INTERVAL_MS);
   stops.push(() => app.reservationSweeper.stop());
