@@ -17,10 +17,10 @@ import {
   KubeConfig,
   KubernetesObjectApi,
   RbacAuthorizationV1Api,
-  loadAllYaml,
 } from '@kubernetes/client-node';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { afterAll, beforeAll } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { uniqueName, waitFor } from './wait.ts';
 import type { WaitOptions } from './wait.ts';
 
@@ -182,7 +182,10 @@ export function isNotFound(error: unknown): boolean {
 
 /** Parses multi-document YAML (or JSON) into objects, skipping empty documents. */
 export function parseManifests(text: string): KubernetesObject[] {
-  return (loadAllYaml(text) as unknown[]).filter(
+  // Plain YAML parsing on purpose: client-node's loadAllYaml maps known kinds through its typed
+  // models, which renames fields (x-kubernetes-validations → x_kubernetes_validations) and so
+  // breaks CRDs and anything else the models do not describe exactly.
+  return parseAllDocuments(text).map((doc) => doc.toJS() as unknown).filter(
     (doc): doc is KubernetesObject => typeof doc === 'object' && doc !== null && 'kind' in doc,
   );
 }
