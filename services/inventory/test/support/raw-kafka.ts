@@ -16,7 +16,11 @@ function kafka(brokers: readonly string[]): Kafka {
   return new Kafka({ clientId: 'inventory-test-raw', brokers: [...brokers], logLevel: logLevel.NOTHING });
 }
 
-export async function produceRaw(brokers: readonly string[], topic: string, messages: Array<{ key?: string; value: Buffer | string }>): Promise<void> {
+export async function produceRaw(
+  brokers: readonly string[],
+  topic: string,
+  messages: Array<{ key?: string; value: Buffer | string; headers?: Record<string, string> }>,
+): Promise<void> {
   const producer = kafka(brokers).producer({ allowAutoTopicCreation: false });
   await producer.connect();
   try {
