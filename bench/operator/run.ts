@@ -12,10 +12,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import { buildDesired } from '../../operator/src/desired/index.ts';
-import { KubeClient } from '../../operator/src/kube/client.ts';
-import { collectionPath, objectPath, outputTypeOf, SERVICE_OBSERVABILITY } from '../../operator/src/kube/resources.ts';
-import type { ServiceObservability } from '../../operator/src/api/v1alpha1.ts';
+import { buildDesired, collectionPath, KubeClient, objectPath, outputTypeOf, SERVICE_OBSERVABILITY, type ServiceObservability } from '@shopwatch/operator';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const COUNT = Number(process.env.BENCH_RESOURCES ?? 500);

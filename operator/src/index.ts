@@ -6,3 +6,7 @@ export { startOperator, type RunningOperator } from './operator.ts';
 export { FIELD_MANAGER } from './controller/reconciler.ts';
 export { findDrift } from './controller/drift.ts';
 export { WorkQueue } from './controller/work-queue.ts';
+export { buildDesired } from './desired/index.ts';
+export type { DesiredState, DesiredOutput, OperatorSettings, KubeObject, SpecProblem } from './desired/contract.ts';
+export { KubeClient } from './kube/client.ts';
+export { collectionPath, objectPath, outputTypeOf, SERVICE_OBSERVABILITY } from './kube/resources.ts';
