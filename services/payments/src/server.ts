@@ -54,6 +54,7 @@ startOrExit(async () => {
       client: kafka,
       groupId: config.CONSUMER_GROUP,
       topics: [config.COMMANDS_TOPIC],
+      partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
       registry: app.metrics.registry,
       logger,
       handler: createCommandHandler({
