@@ -4,6 +4,7 @@ import { createApp, createMetrics, pingDatabase, registerHttpFaults, type App, t
 import { INVENTORY_EVENTS_TOPIC } from '@shopwatch/contracts';
 import { ExpirySweeper } from './plugins/expiry-sweeper.ts';
 import { createInventoryMetrics } from './plugins/inventory-metrics.ts';
+import { Replenisher } from './plugins/replenisher.ts';
 import { createStockOperations, type StockOperations } from './plugins/stock-operations.ts';
 import { stockSnapshot } from './plugins/stock-store.ts';
 import type { InventoryContext } from './routes/context.ts';
@@ -17,6 +18,8 @@ declare module 'fastify' {
     inventory: StockOperations;
     /** Releases expired reservations; server.ts starts its timer, tests call sweep(). */
     reservationSweeper: ExpirySweeper;
+    /** The simulated supplier; server.ts starts it when REPLENISH_INTERVAL_MS is set. */
+    replenisher: Replenisher;
   }
 }
 
@@ -29,6 +32,8 @@ export interface InventoryDeps {
   lowStockThreshold?: number;
   /** Expiry of HTTP reservations without `expiresAt` (default 900 s). */
   defaultReservationTtlSeconds?: number;
+  /** Simulated supplier: products at or below `below` available get `quantity` more (default 0 / 50). */
+  replenish?: { below: number; quantity: number };
   /** Where replies and facts are written (default: the registry's `shop.inventory.events.v1`). */
   eventsTopic?: string;
   /** Run-time faults (from FAULTS_FILE): `http` at the edge, `inventory` inside; none when absent. */
@@ -71,6 +76,11 @@ export async function buildInventoryApp(deps: InventoryDeps): Promise<App> {
   const sweeper = new ExpirySweeper({ pool: deps.pool, operations, metrics, logger: deps.logger });
   app.decorate('inventory', operations);
   app.decorate('reservationSweeper', sweeper);
-  app.addHook('onClose', () => sweeper.stop());
+  const replenisher = new Replenisher({ pool: deps.pool, metrics, logger: deps.logger, now, below: deps.replenish?.below ?? 0, quantity: deps.replenish?.quantity ?? 50 });
+  app.decorate('replenisher', replenisher);
+  app.addHook('onClose', async () => {
+    await sweeper.stop();
+    await replenisher.stop();
+  });
   return app;
 }

@@ -28,6 +28,13 @@ export const InventoryConfigSchema = withBaseConfig({
    * topic's retention: only then can no redelivery of a pruned id arrive any more.
    */
   INBOX_RETENTION_HOURS: Type.Integer({ minimum: 1, maximum: 8_760, default: 336 }),
+  /**
+   * The simulated supplier, for demos and long load runs (off when 0): every interval, products with
+   * at most REPLENISH_BELOW units available get REPLENISH_QUANTITY more on hand.
+   */
+  REPLENISH_INTERVAL_MS: Type.Integer({ minimum: 0, maximum: 86_400_000, default: 0 }),
+  REPLENISH_BELOW: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
+  REPLENISH_QUANTITY: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 50 }),
   /** Expiry of reservations made over HTTP without an explicit `expiresAt`. */
   DEFAULT_RESERVATION_TTL_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 900 }),
 });

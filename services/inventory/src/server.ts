@@ -34,6 +34,7 @@ startOrExit(async () => {
     lowStockThreshold: config.LOW_STOCK_THRESHOLD,
     defaultReservationTtlSeconds: config.DEFAULT_RESERVATION_TTL_SECONDS,
     eventsTopic: config.EVENTS_TOPIC,
+    replenish: { below: config.REPLENISH_BELOW, quantity: config.REPLENISH_QUANTITY },
   });
 
   const kafka = platform.createKafkaClient({ brokers: platform.parseBrokers(config.KAFKA_BROKERS), clientId: 'inventory', logger });
@@ -79,6 +80,8 @@ startOrExit(async () => {
   }
   if (config.RESERVATION_SWEEP_INTERVAL_MS > 0) app.reservationSweeper.start(config.RESERVATION_SWEEP_INTERVAL_MS);
   stops.push(() => app.reservationSweeper.stop());
+  if (config.REPLENISH_INTERVAL_MS > 0) app.replenisher.start(config.REPLENISH_INTERVAL_MS);
+  stops.push(() => app.replenisher.stop());
   if (config.OUTBOX_RELAY) {
     const producer = platform.createEventProducer({ client: kafka, registry: app.metrics.registry });
     await producer.connect();

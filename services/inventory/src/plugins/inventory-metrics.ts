@@ -8,7 +8,7 @@ export interface InventoryMetrics {
   reservations: Counter<'outcome'>;
   settlements: Counter<'outcome'>;
   lowStockSignals: Counter;
-  unitsRestocked: Counter;
+  unitsRestocked: Counter<'source'>;
   unitsReserved: Counter;
   reserveDuration: Histogram<'outcome'>;
 }
@@ -71,7 +71,8 @@ export function createInventoryMetrics(registry: Registry, source: SnapshotSourc
     }),
     unitsRestocked: new Counter({
       name: 'shop_inventory_units_restocked_total',
-      help: 'Units added by restocks.',
+      help: 'Units added on hand, by source: admin (restock API) or supplier (the simulated supplier).',
+      labelNames: ['source'] as const,
       registers: [registry],
     }),
     unitsReserved: new Counter({

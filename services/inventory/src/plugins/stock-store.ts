@@ -118,6 +118,25 @@ export async function restock(
   return toStock(rows[0]!);
 }
 
+/**
+ * The simulated supplier: adds `quantity` units to every product whose available stock is at or
+ * below `below` (at most `limit` products per call, lowest stock first); returns the units added.
+ * Rows locked by a reservation in progress are skipped (SKIP LOCKED) and topped up next time.
+ */
+export async function replenish(db: Queryable, below: number, quantity: number, limit: number, now: Date): Promise<{ products: number; units: number }> {
+  const { rows } = await db.query<{ products: string; units: string | null }>(
+    `WITH due AS (
+       SELECT product_id FROM stock WHERE available <= $1 AND on_hand + $2 <= 1000000000
+       ORDER BY available, product_id LIMIT $3 FOR UPDATE SKIP LOCKED
+     ), topped AS (
+       UPDATE stock s SET on_hand = s.on_hand + $2, updated_at = $4 FROM due WHERE s.product_id = due.product_id RETURNING 1
+     )
+     SELECT count(*) AS products, count(*) * $2::bigint AS units FROM topped`,
+    [below, quantity, limit, now],
+  );
+  return { products: Number(rows[0]?.products ?? 0), units: Number(rows[0]?.units ?? 0) };
+}
+
 /** Locks the stock rows of `productIds` in ascending id order (the one lock order) and reads them. */
 async function lockStock(db: Queryable, productIds: readonly string[], defaultThreshold: number): Promise<Map<string, StockLevel & { threshold: number }>> {
   const ids = productIds.filter(isProductId);

@@ -34,7 +34,7 @@ export function registerStockRoutes(app: App, ctx: InventoryContext): void {
         const stock = await withTransaction(ctx.pool, (client) =>
           store.restock(client, request.params.productId, quantity, lowStockThreshold, ctx.defaultThreshold, ctx.now()),
         );
-        ctx.metrics.unitsRestocked.inc(quantity);
+        ctx.metrics.unitsRestocked.inc({ source: 'admin' }, quantity);
         return stock;
       } catch (error) {
         // The stock_on_hand_bounded constraint: the total would pass the per-product maximum.

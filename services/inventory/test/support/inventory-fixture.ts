@@ -32,7 +32,9 @@ export interface InventoryFixture {
   close(): Promise<void>;
 }
 
-export async function startInventory(options: { poolSize?: number; lowStockThreshold?: number; eventsTopic?: string } = {}): Promise<InventoryFixture> {
+export async function startInventory(
+  options: { poolSize?: number; lowStockThreshold?: number; eventsTopic?: string; replenish?: { below: number; quantity: number } } = {},
+): Promise<InventoryFixture> {
   const db = await createTestDatabase('inventory');
   await migrateInventory(db.url);
   const pool = createPool({ connectionString: db.url, max: options.poolSize ?? 5 });
@@ -46,6 +48,7 @@ export async function startInventory(options: { poolSize?: number; lowStockThres
     now: clock.now,
     ...(options.lowStockThreshold !== undefined ? { lowStockThreshold: options.lowStockThreshold } : {}),
     ...(options.eventsTopic ? { eventsTopic: options.eventsTopic } : {}),
+    ...(options.replenish ? { replenish: options.replenish } : {}),
   });
   await app.ready();
   const adminToken = await issueToken(JWT, { subject: 'admin-1', role: 'admin' });
