@@ -4,7 +4,7 @@ import { Type, type Static } from 'typebox';
 export const PaymentsConfigSchema = withBaseConfig({
   DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
   KAFKA_BROKERS: Type.String({ pattern: '^[^,\\s]+(,[^,\\s]+)*$' }),
-  DATABASE_POOL_SIZE: Type.Integer({ minimum: 2, maximum: 100, default: 10 }),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 2, maximum: 100, default: 16 }),
   /** Where psp listens. */
   PSP_URL: Type.String({ pattern: '^https?://[^\\s]+$', default: 'http://127.0.0.1:8106' }),
   PSP_CONNECTIONS: Type.Integer({ minimum: 1, maximum: 1024, default: 32 }),
@@ -33,7 +33,9 @@ export const PaymentsConfigSchema = withBaseConfig({
   EVENTS_TOPIC: Type.String({ pattern: '^[a-z0-9._-]{1,200}$', default: 'shop.payments.events.v1' }),
   CONSUMER_GROUP: Type.String({ pattern: '^[a-z0-9._-]{1,200}$', default: 'payments' }),
   /** Command partitions handled in parallel by this replica (order within a partition is always kept). */
-  CONSUMER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 3 }),
+  CONSUMER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 12 }),
+  /** Partitions of the commands and events topics when payments creates them (an existing topic keeps its count). */
+  KAFKA_TOPIC_PARTITIONS: Type.Integer({ minimum: 1, maximum: 256, default: 12 }),
 });
 export type PaymentsConfig = Static<typeof PaymentsConfigSchema>;
 
