@@ -13,8 +13,8 @@ const AmountCents = Type.Integer({ minimum: 1, maximum: 100_000_000_00 });
 const Currency = Type.String({ pattern: '^[A-Z]{3}$' });
 /**
  * Machine-readable failure reason, lowercase snake words: `declined`, `psp_unavailable`,
- * `timeout`, `invalid_amount`, `unsupported_currency`, `idempotency_conflict`, `not_authorized`,
- * `payment_not_found`, `already_captured`.
+ * `timeout`, `invalid_amount`, `unsupported_currency`, `idempotency_conflict`, `voided`,
+ * `not_authorized`, `payment_not_found`, `already_captured`.
  */
 const Reason = Type.String({ pattern: '^[a-z]+(_[a-z]+)*$', maxLength: 64 });
 
