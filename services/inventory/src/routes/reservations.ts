@@ -7,6 +7,8 @@ import { Problem } from '../schemas/common.ts';
 import { OrderIdParams, ReleaseRequest, ReleaseResult, Reservation, ReserveRequest } from '../schemas/reservation.ts';
 import type { InventoryContext } from './context.ts';
 
+const MAX_TTL_MS = 7 * 24 * 3_600_000;
+
 function failure(outcome: Extract<ReserveOutcome, { status: 'failed' }>): ProblemError {
   const extensions = { reason: outcome.reason, shortfall: outcome.shortfall };
   switch (outcome.reason) {
@@ -36,6 +38,10 @@ export function registerReservationRoutes(app: App, ctx: InventoryContext): void
       const expiry = expiresAt ? new Date(expiresAt) : new Date(now.getTime() + ctx.defaultReservationTtlSeconds * 1000);
       if (expiry.getTime() <= now.getTime()) {
         throw problems.badRequest('expiresAt must be in the future.', [{ field: '/body/expiresAt', message: 'is not in the future' }]);
+      }
+      // A reservation holds stock away from every other shopper; an abandoned one must end.
+      if (expiry.getTime() > now.getTime() + MAX_TTL_MS) {
+        throw problems.badRequest('expiresAt must be within 7 days.', [{ field: '/body/expiresAt', message: 'is more than 7 days away' }]);
       }
       const started = performance.now();
       const outcome = await withTransaction(ctx.pool, (client) => ctx.operations.reserve(client, { orderId, items, expiresAt: expiry })).catch((error: unknown) => {

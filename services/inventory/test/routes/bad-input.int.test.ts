@@ -103,6 +103,9 @@ describe('bad input on write routes', () => {
       ['order id as number', JSON.stringify({ ...valid, orderId: 7 })],
       ['bad expiresAt', JSON.stringify({ ...valid, expiresAt: 'tomorrow' })],
       ['expiresAt in the past', JSON.stringify({ ...valid, expiresAt: '2001-01-01T00:00:00Z' })],
+      ['expiresAt in year 0', JSON.stringify({ ...valid, expiresAt: '0000-01-01T00:00:00Z' })],
+      ['expiresAt far away', JSON.stringify({ ...valid, expiresAt: '9999-12-31T23:59:59Z' })],
+      ['expiresAt on 30 February', JSON.stringify({ ...valid, expiresAt: '2030-02-30T00:00:00Z' })],
       ['unknown product', JSON.stringify({ ...valid, items: [{ productId: randomUUID(), quantity: 1 }] })],
       ['more than available', JSON.stringify({ ...valid, items: [{ productId, quantity: 1000 }] })],
     ] as Array<[string, string]>;
