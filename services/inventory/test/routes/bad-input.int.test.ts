@@ -133,6 +133,9 @@ describe('bad input on write routes', () => {
       expectProblem(await f.app.inject({ method: 'POST', url: `/reservations/${bad}/commit`, headers: f.admin }), `commit ${bad}`);
       expectProblem(await f.app.inject({ url: `/reservations/${bad}`, headers: f.admin }), `get ${bad}`);
     }
+    // The commit route takes no body; a broken one is still refused, not a 5xx.
+    expectProblem(await f.app.inject({ method: 'POST', url: `/reservations/${orderId}/commit`, headers: headers(), payload: '{"x":' }), 'commit with malformed JSON');
+    expectProblem(await f.app.inject({ method: 'POST', url: `/reservations/${orderId}/commit`, headers: { ...f.admin, 'content-type': 'application/xml' }, payload: '<x/>' }), 'commit with XML');
     expect(await stockRow(f.pool, productId)).toEqual(before);
     expect((await f.app.inject({ url: `/reservations/${orderId}`, headers: f.admin })).json()).toMatchObject({ status: 'reserved' });
   });
