@@ -110,6 +110,11 @@ describe('authorizations', () => {
     expect((await authorize(body())).json<Json>().status).toBe('authorized');
   });
 
+  it('documents its routes in OpenAPI', async () => {
+    const openapi = (await psp.app.inject({ url: '/openapi.json' })).json<{ paths: Record<string, unknown> } & Json>();
+    expect(Object.keys(openapi.paths).sort()).toEqual(['/authorizations', '/authorizations/{id}', '/authorizations/{id}/capture', '/authorizations/{id}/void']);
+  });
+
   it('counts operations in its metrics', async () => {
     const text = (await psp.app.inject({ url: '/metrics' })).body;
     expect(text).toMatch(/shop_psp_operations_total\{[^}]*operation="authorize"[^}]*outcome="authorized"[^}]*\} [1-9]/);
