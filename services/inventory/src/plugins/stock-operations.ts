@@ -32,6 +32,8 @@ export interface StockOperations {
   reserve(client: PoolClient, input: { orderId: string; items: readonly RequestedItem[]; expiresAt: Date }, command?: CommandRef): Promise<store.ReserveOutcome>;
   release(client: PoolClient, input: { orderId: string; reason: string }, command?: CommandRef): Promise<store.ReleaseOutcome>;
   commit(client: PoolClient, input: { orderId: string }, command?: CommandRef): Promise<store.CommitOutcome>;
+  /** Sets the counted units on hand; records a low-stock fact on a downward crossing. */
+  countStock(client: PoolClient, input: { productId: string; onHand: number; lowStockThreshold?: number | undefined }): Promise<store.StockCountOutcome>;
   /** Releases one expired reservation (if any) and records the `released` fact. */
   releaseOneExpired(client: PoolClient): Promise<store.Reservation | undefined>;
   countReserve(outcome: store.ReserveOutcome, seconds: number): void;
@@ -112,6 +114,16 @@ export function createStockOperations(settings: OperationsSettings): StockOperat
                 options(replyEventId(command.id, 'shop.inventory.stock.commit-failed')),
               ),
         ]);
+      }
+      return outcome;
+    },
+
+    async countStock(client, input) {
+      const outcome = await store.countStock(client, input.productId, input.onHand, input.lowStockThreshold, defaultThreshold, now());
+      if (outcome.status === 'counted' && outcome.lowStock) {
+        // Counts have no natural id (unlike an order's reservation): a random event id.
+        await write(client, [makeEvent('shop.inventory.stock.low', input.productId, outcome.lowStock, { source: SOURCE, now })]);
+        metrics.lowStockSignals.inc();
       }
       return outcome;
     },

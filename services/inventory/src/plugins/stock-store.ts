@@ -118,6 +118,38 @@ export async function restock(
   return toStock(rows[0]!);
 }
 
+export type StockCountOutcome =
+  | { status: 'counted'; stock: Stock; lowStock: LowStockCrossing | undefined }
+  | { status: 'below-reserved'; reserved: number };
+
+/**
+ * Sets the units on hand to a counted number (a stock take: damaged or lost goods, a miscount),
+ * creating the record if needed. Refused when fewer units than are reserved would remain: those
+ * units are promised to orders. A count that takes available stock across the low-stock threshold
+ * downwards is a crossing like a reservation's.
+ */
+export async function countStock(
+  db: Queryable,
+  productId: string,
+  onHand: number,
+  lowStockThreshold: number | undefined,
+  defaultThreshold: number,
+  now: Date,
+): Promise<StockCountOutcome> {
+  await db.query('INSERT INTO stock (product_id, created_at, updated_at) VALUES ($1, $2, $2) ON CONFLICT (product_id) DO NOTHING', [productId, now]);
+  const { rows } = await db.query<StockRow>(`SELECT ${STOCK_COLUMNS(2)} FROM stock WHERE product_id = $1 FOR UPDATE`, [productId, defaultThreshold]);
+  const before = rows[0]!;
+  if (onHand < before.reserved) return { status: 'below-reserved', reserved: before.reserved };
+  const { rows: updated } = await db.query<StockRow>(
+    `UPDATE stock SET on_hand = $2, low_stock_threshold = COALESCE($3, low_stock_threshold), updated_at = $5
+     WHERE product_id = $1 RETURNING ${STOCK_COLUMNS(4)}`,
+    [productId, onHand, lowStockThreshold ?? null, defaultThreshold, now],
+  );
+  const stock = toStock(updated[0]!);
+  const crossed = crossedLowStock(before.available, stock.available, stock.lowStockThreshold);
+  return { status: 'counted', stock, lowStock: crossed ? { productId, available: stock.available, threshold: stock.lowStockThreshold } : undefined };
+}
+
 /**
  * The simulated supplier: adds `quantity` units to every product whose available stock is at or
  * below `below` (at most `limit` products per call, lowest stock first); returns the units added.

@@ -1,7 +1,7 @@
 import { ProblemError, problems, requireAuth, sqlState, withTransaction, type App } from '@shopwatch/platform';
 import * as store from '../plugins/stock-store.ts';
 import { Problem } from '../schemas/common.ts';
-import { ProductIdParams, Restock, Stock, StockBatch, StockBatchQuery } from '../schemas/stock.ts';
+import { ProductIdParams, Restock, Stock, StockBatch, StockBatchQuery, StockCount } from '../schemas/stock.ts';
 import type { InventoryContext } from './context.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -24,6 +24,22 @@ export function registerStockRoutes(app: App, ctx: InventoryContext): void {
     const known = new Set(items.map((item) => item.productId));
     return { items, unknown: ids.filter((id) => !known.has(id)) };
   });
+
+  app.put(
+    '/stock/:productId',
+    { preHandler: admin, schema: { tags, params: ProductIdParams, body: StockCount, response: { 200: Stock, 400: Problem, 401: Problem, 403: Problem, 409: Problem } } },
+    async (request) => {
+      const { onHand, lowStockThreshold } = request.body;
+      const outcome = await withTransaction(ctx.pool, (client) => ctx.operations.countStock(client, { productId: request.params.productId, onHand, lowStockThreshold }));
+      if (outcome.status === 'below-reserved') {
+        throw new ProblemError(409, 'below-reserved', 'Conflict', `${outcome.reserved} units are reserved for orders; on-hand stock cannot be set below that.`, {
+          errors: [{ field: '/body/onHand', message: `is below the ${outcome.reserved} reserved units` }],
+          extensions: { reserved: outcome.reserved },
+        });
+      }
+      return outcome.stock;
+    },
+  );
 
   app.post(
     '/stock/:productId/restock',

@@ -41,3 +41,13 @@ export const Restock = Type.Object(
   { additionalProperties: false },
 );
 export type Restock = Static<typeof Restock>;
+
+export const StockCount = Type.Object(
+  {
+    /** The units counted on hand (reserved ones included). */
+    onHand: Type.Integer({ minimum: 0, maximum: 1_000_000_000 }),
+    lowStockThreshold: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+  },
+  { additionalProperties: false },
+);
+export type StockCount = Static<typeof StockCount>;

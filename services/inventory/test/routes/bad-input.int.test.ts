@@ -80,6 +80,30 @@ describe('bad input on write routes', () => {
     expect(await count(f.pool, 'SELECT count(*) AS n FROM stock')).toBe(1);
   });
 
+  it('PUT /stock/:productId refuses malformed bodies and ids and changes nothing', async () => {
+    const before = await stockRow(f.pool, productId);
+    const cases = [
+      ...badBodies({ onHand: 5 }),
+      ['negative', JSON.stringify({ onHand: -1 })],
+      ['over the maximum', JSON.stringify({ onHand: 1_000_000_001 })],
+      ['fractional', JSON.stringify({ onHand: 2.5 })],
+      ['as string', JSON.stringify({ onHand: '5' })],
+      ['null', JSON.stringify({ onHand: null })],
+      ['huge', '{"onHand": 1e400}'],
+      ['negative threshold', JSON.stringify({ onHand: 5, lowStockThreshold: -2 })],
+    ] as Array<[string, string]>;
+    for (const [what, payload] of cases) {
+      expectProblem(await f.app.inject({ method: 'PUT', url: `/stock/${productId}`, headers: headers(), payload }), what);
+    }
+    for (const url of ['/stock/42', `/stock/${encodeURIComponent("1' OR 1=1--")}`, '/stock/%E2%98%95']) {
+      expectProblem(await f.app.inject({ method: 'PUT', url, headers: headers(), payload: { onHand: 1 } }), url);
+    }
+    // Below the reserved unit: a 409 problem, not a constraint violation.
+    expectProblem(await f.app.inject({ method: 'PUT', url: `/stock/${productId}`, headers: headers(), payload: { onHand: 0 } }), 'below reserved');
+    expect(await stockRow(f.pool, productId)).toEqual(before);
+    expect(await count(f.pool, 'SELECT count(*) AS n FROM stock')).toBe(1);
+  });
+
   it('POST /reservations refuses malformed bodies and reserves nothing', async () => {
     const before = await stockRow(f.pool, productId);
     const valid = { orderId: 'order-x', items: [{ productId, quantity: 1 }] };
@@ -144,15 +168,17 @@ describe('bad input on write routes', () => {
     const customer = { authorization: `Bearer ${f.customerToken}` };
     const routes: Array<[string, unknown]> = [
       [`/stock/${productId}/restock`, { quantity: 1 }],
+      [`PUT /stock/${productId}`, { onHand: 1 }],
       ['/reservations', { orderId: 'o-1', items: [{ productId, quantity: 1 }] }],
       [`/reservations/${orderId}/release`, { reason: 'x' }],
       [`/reservations/${orderId}/commit`, undefined],
     ];
-    for (const [url, payload] of routes) {
-      const none = await f.app.inject({ method: 'POST', url, ...(payload === undefined ? {} : { payload: payload as object }) });
+    for (const [route, payload] of routes) {
+      const [method, url] = route.startsWith('PUT ') ? (['PUT', route.slice(4)] as const) : (['POST', route] as const);
+      const none = await f.app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
       expectProblem(none, `401 ${url}`);
       expect(none.statusCode).toBe(401);
-      const forbidden = await f.app.inject({ method: 'POST', url, headers: customer, ...(payload === undefined ? {} : { payload: payload as object }) });
+      const forbidden = await f.app.inject({ method, url, headers: customer, ...(payload === undefined ? {} : { payload: payload as object }) });
       expectProblem(forbidden, `403 ${url}`);
       expect(forbidden.statusCode).toBe(403);
     }

@@ -64,6 +64,38 @@ describe('stock levels', () => {
   });
 });
 
+describe('stock count (PUT /stock/:productId)', () => {
+  it('sets the counted units, refuses to go below reserved units and signals a downward crossing once', async () => {
+    const p = randomUUID();
+    const put = (onHand: number, extra: Record<string, unknown> = {}) =>
+      f.app.inject({ method: 'PUT', url: `/stock/${p}`, headers: f.admin, payload: { onHand, ...extra } });
+    const created = await put(20, { lowStockThreshold: 4 });
+    expect(created.statusCode).toBe(200);
+    expect(created.json()).toMatchObject({ onHand: 20, reserved: 0, available: 20, lowStockThreshold: 4, low: false });
+    const order = `order-${randomUUID()}`;
+    expect((await reserve(order, [{ productId: p, quantity: 6 }])).statusCode).toBe(201);
+
+    const below = await put(5);
+    expect(below.statusCode).toBe(409);
+    expect(below.json()).toMatchObject({ reserved: 6, errors: [{ field: '/body/onHand' }] });
+    expect(await stockRow(f.pool, p)).toEqual({ on_hand: 20, reserved: 6, available: 14 });
+
+    expect((await put(9)).json()).toMatchObject({ onHand: 9, reserved: 6, available: 3, low: true });
+    expect((await put(8)).json()).toMatchObject({ available: 2 });
+    const lows = (await outboxPayloads(f.pool, 'shop.inventory.stock.low')).filter((e) => e.subject === p);
+    expect(lows.map((e) => e.data)).toEqual([{ productId: p, available: 3, threshold: 4 }]);
+    expect((await commit(order)).statusCode).toBe(200);
+    expect(await stockRow(f.pool, p)).toEqual({ on_hand: 2, reserved: 0, available: 2 });
+  });
+
+  it('needs an admin token', async () => {
+    const p = randomUUID();
+    expect((await f.app.inject({ method: 'PUT', url: `/stock/${p}`, payload: { onHand: 1 } })).statusCode).toBe(401);
+    expect((await f.app.inject({ method: 'PUT', url: `/stock/${p}`, headers: { authorization: `Bearer ${f.customerToken}` }, payload: { onHand: 1 } })).statusCode).toBe(403);
+    expect((await f.app.inject({ url: `/stock/${p}` })).statusCode).toBe(404);
+  });
+});
+
 describe('reservations over HTTP', () => {
   it('reserves, repeats idempotently, commits once and refuses to release committed stock', async () => {
     const p = randomUUID();
