@@ -19,6 +19,8 @@ export const InventoryConfigSchema = withBaseConfig({
   COMMANDS_TOPIC: Topic(INVENTORY_COMMANDS_TOPIC),
   EVENTS_TOPIC: Topic(INVENTORY_EVENTS_TOPIC),
   CONSUMER_GROUP: Type.String({ pattern: '^[a-zA-Z0-9._-]{1,200}$', default: 'inventory' }),
+  /** Command partitions handled in parallel by this process (order within a partition is always kept). */
+  CONSUMER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 3 }),
   /** A product is low on stock when available ≤ this (unless the product has its own threshold). */
   LOW_STOCK_THRESHOLD: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 5 }),
   /** How often expired reservations are looked for; 0 turns the sweeper off in this process. */

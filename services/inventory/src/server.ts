@@ -54,6 +54,7 @@ startOrExit(async () => {
       // expiresAt and get `reservation_expired`, so nothing stale takes stock.
       fromBeginning: true,
       classifyError: classifyCommandError,
+      partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
       logger,
       handler: createCommandHandler({
         pool,
