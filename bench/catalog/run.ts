@@ -28,7 +28,7 @@ const CATALOG = path.join(BUILD, 'services/catalog/src', FROM_SOURCE ? 'server.t
 const NODE_FLAGS = FROM_SOURCE ? [] : ['--max-semi-space-size=2'];
 
 interface Variant {
-  name: 'telemetry_on' | 'telemetry_off' | 'cache_off' | 'bare';
+  name: 'telemetry_on' | 'telemetry_unsampled' | 'telemetry_off' | 'cache_off' | 'bare';
   script: string;
   flags: string[];
   env: Record<string, string>;
@@ -135,6 +135,9 @@ try {
     { name: 'cache_off', script: CATALOG, flags: NODE_FLAGS, env: { CACHE_MAX_ENTRIES: '0' } },
     { name: 'telemetry_off', script: CATALOG, flags: NODE_FLAGS, env: {} },
     { name: 'telemetry_on', script: CATALOG, flags: NODE_FLAGS, env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER_ARG: '0.1' } },
+    // Instrumentation active but nothing sampled: separates the cost of instrumenting every
+    // request from the cost of recording and exporting the sampled 10%.
+    { name: 'telemetry_unsampled', script: CATALOG, flags: NODE_FLAGS, env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER_ARG: '0' } },
   ];
   // BENCH_VARIANTS=telemetry_on,telemetry_off runs a subset (when iterating on one of them).
   const only = process.env['BENCH_VARIANTS']?.split(',');
@@ -171,6 +174,7 @@ try {
       `cache_off_rps=${cacheOff.toFixed(0)}`,
       `bare_rps=${bare.toFixed(0)}`,
       `on_off_ratio=${(on / off).toFixed(3)}`,
+      ...(has('telemetry_unsampled') ? [`unsampled_off_ratio=${(mean('telemetry_unsampled', 'rps') / off).toFixed(3)}`] : []),
       `cache_off_bare_ratio=${(cacheOff / bare).toFixed(3)}`,
       `on_p99_ms=${mean('telemetry_on', 'p99').toFixed(1)}`,
       `off_p99_ms=${mean('telemetry_off', 'p99').toFixed(1)}`,
