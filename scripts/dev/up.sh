@@ -43,6 +43,7 @@ for entry in "${started[@]}"; do
   exit 1
 done
 
-# The demo catalogue, so the shop has something to sell (idempotent).
+# The demo catalogue and its stock, so the shop has something to sell (both idempotent).
 node services/catalog/src/seed.ts
-echo "dev-up: all services ready. Catalog: http://127.0.0.1:8102/products  Prometheus: ${PROMETHEUS_URL}"
+if [[ -f services/inventory/src/seed.ts ]]; then node services/inventory/src/seed.ts; fi
+echo "dev-up: all services ready. Shop API: http://127.0.0.1:8080/api/catalog/products  Prometheus: ${PROMETHEUS_URL}"
