@@ -36,7 +36,8 @@ export const SERVICES: Readonly<Record<string, ServiceDefinition>> = {
     policy: { rules: [{ methods: ['POST'], path: /^\/(signup|login)$/, access: 'public' }], otherwise: 'signed-in' },
   },
   catalog: { localPort: 8102, policy: { rules: [publicReads], otherwise: 'admin' } },
-  inventory: { localPort: 8103, policy: { rules: [publicReads], otherwise: 'admin' } },
+  // Stock levels are public; reservations are the saga's business (admin only, like inventory itself).
+  inventory: { localPort: 8103, policy: { rules: [{ methods: READS, path: /^\/stock(\/|$|\?)/, access: 'public' }], otherwise: 'admin' } },
   orders: { localPort: 8104, policy: { rules: [], otherwise: 'signed-in' } },
   payments: { localPort: 8105, policy: { rules: [], otherwise: 'signed-in' } },
   shipping: {

@@ -69,3 +69,14 @@ describe('resolveUpstreams', () => {
     expect(upstreams.map((u) => u.name).sort()).toEqual(Object.keys(SERVICES).sort());
   });
 });
+
+describe('inventory access', () => {
+  const policy = SERVICES['inventory']!.policy;
+  it('keeps stock reads public and reservations for admins', () => {
+    expect(accessFor(policy, 'GET', '/stock')).toBe('public');
+    expect(accessFor(policy, 'GET', '/stock/3f1c2b4a-9d8e-4f00-a1b2-c3d4e5f60718')).toBe('public');
+    expect(accessFor(policy, 'GET', '/stockpile')).toBe('admin');
+    expect(accessFor(policy, 'GET', '/reservations/order-1')).toBe('admin');
+    expect(accessFor(policy, 'POST', '/stock/x/restock')).toBe('admin');
+  });
+});
