@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Stops every service started by up.sh (SIGTERM, so each drains and exits cleanly), waiting up to
-# 15 s each before SIGKILL, and removes its Prometheus target.
+# Stops every service started by up.sh, and only those (their pid files live in .local/run/dev,
+# apart from the infrastructure's): SIGTERM, so each drains and exits cleanly, up to 15 s each
+# before SIGKILL; then removes its Prometheus target.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 shopt -s nullglob
-for pidfile in .local/run/*.pid; do
+for pidfile in .local/run/dev/*.pid; do
   name="$(basename "$pidfile" .pid)"
   pid="$(cat "$pidfile")"
   if kill -0 "$pid" 2>/dev/null; then

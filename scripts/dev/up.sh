@@ -6,7 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 [[ -f .local/infra.env ]] || { echo "dev-up: .local/infra.env missing; run make infra-up" >&2; exit 1; }
-mkdir -p .local/logs .local/run
+mkdir -p .local/logs .local/run/dev
 set -a; . .local/infra.env; set +a
 
 # A per-checkout development secret, generated once and kept, so tokens survive restarts.
@@ -17,15 +17,15 @@ fi
 set -a; . .local/dev.env; set +a
 export LOG_LEVEL="${LOG_LEVEL:-info}"
 
-running() { [[ -f ".local/run/$1.pid" ]] && kill -0 "$(cat ".local/run/$1.pid")" 2>/dev/null; }
+running() { [[ -f ".local/run/dev/$1.pid" ]] && kill -0 "$(cat ".local/run/dev/$1.pid")" 2>/dev/null; }
 
 started=()
 while IFS=$'\t' read -r name port; do
   [[ -z "$name" || "$name" == \#* ]] && continue
-  if running "$name"; then echo "dev-up: $name already running (pid $(cat ".local/run/$name.pid"))"; continue; fi
+  if running "$name"; then echo "dev-up: $name already running (pid $(cat ".local/run/dev/$name.pid"))"; continue; fi
   echo "dev-up: starting $name on :$port"
   PORT="$port" HOST=127.0.0.1 setsid nohup node "services/$name/src/server.ts" >> ".local/logs/$name.log" 2>&1 < /dev/null &
-  echo $! > ".local/run/$name.pid"
+  echo $! > ".local/run/dev/$name.pid"
   started+=("$name:$port")
   # Prometheus picks the target up within its file_sd refresh interval.
   printf '[{"targets":["127.0.0.1:%s"],"labels":{"service":"%s","namespace":"local"}}]\n' "$port" "$name" \
