@@ -7,7 +7,6 @@
 //
 // It must start before fastify and pg are imported, because instrumentation patches modules as
 // they load; a service's server.ts calls `startTracing()` and only then imports its app.
-import { register } from 'node:module';
 
 export interface TracingSettings {
   service: string;
@@ -26,8 +25,11 @@ export interface Tracing {
 
 export async function startTracing(settings: TracingSettings): Promise<Tracing> {
   if (!settings.endpoint) return { enabled: false, shutdown: async () => undefined };
-  // ESM modules are only patchable through the import-in-the-middle loader hook.
-  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+  // Modules imported from ESM are only patchable through import-in-the-middle's loader hooks. Its
+  // synchronous, in-thread variant avoids a loader thread (memory) and the `include` list limits
+  // wrapping to what is instrumented, so no other module pays for proxied exports.
+  const { register } = await import('import-in-the-middle/register-hooks.mjs');
+  register({ include: ['pg', 'pg-pool'] });
   // Imported lazily: with tracing off, none of the SDK is loaded. The tracer provider is assembled
   // from the SDK's parts rather than through @opentelemetry/sdk-node, whose entry point eagerly
   // loads every exporter it supports (gRPC, Zipkin, Prometheus, logs, metrics): about 50 MB of
@@ -58,8 +60,10 @@ export async function startTracing(settings: TracingSettings): Promise<Tracing> 
     instrumentations: [
       new FastifyOtelInstrumentation({
         registerOnInitialization: true,
-        // Request and handler spans only: a span per lifecycle hook costs more than it tells.
+        // One server span per request: a span per lifecycle hook or for the handler costs more than
+        // it tells (the handler's own work shows up as PostgreSQL and Kafka child spans).
         instrumentHooks: false,
+        instrumentHandler: false,
         ignorePaths: (opts) => ['/livez', '/readyz', '/metrics'].includes(opts.url),
       }),
       new PgInstrumentation({ enhancedDatabaseReporting: false }),
