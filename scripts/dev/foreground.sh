@@ -12,6 +12,7 @@ stop() {
   exit 0
 }
 trap stop INT TERM
-echo "dev: shop running; Ctrl-C stops everything. Logs follow."
-tail -n 0 -F .local/logs/*.log &
+echo "dev: shop running; Ctrl-C stops everything. The services' logs follow."
+mapfile -t logs < <(awk -F'\t' '!/^#/ && NF { print ".local/logs/" $1 ".log" }' scripts/dev/services.tsv)
+tail -n 0 -F "${logs[@]}" &
 wait $!
