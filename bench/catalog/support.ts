@@ -1,21 +1,9 @@
 // Bench helpers: the testkit's database and infra helpers, and a free loopback port.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildWorkspace } from '../../scripts/build/strip-types.ts';
-export { createTestDatabase, infraEnv } from '@shopwatch/testkit';
-
-export async function freePortFor(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { createTestDatabase, freePort as freePortFor, infraEnv } from '@shopwatch/testkit';
 
 /**
  * The production build of catalog (what its image runs): workspaces stripped to JavaScript by

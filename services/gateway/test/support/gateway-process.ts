@@ -1,52 +1,19 @@
-// Runs the gateway's real entry point (src/server.ts) as a child process, as it runs in production.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+// The gateway's real entry point as a child process (see the testkit's spawnService).
 import { fileURLToPath } from 'node:url';
-import { waitFor } from '@shopwatch/testkit';
+import { spawnService, type ServiceProcess } from '@shopwatch/testkit';
+
+export { freePort } from '@shopwatch/testkit';
+export type GatewayProcess = ServiceProcess;
 
 const SERVER = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
 
-export interface GatewayProcess {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 /** Starts the process; with `ready: false` it does not wait for /readyz (for start-up failures). */
 export async function spawnGateway(env: Record<string, string>, options: { ready?: boolean } = {}): Promise<GatewayProcess> {
-  const port = await freePort();
-  let output = '';
-  const child = spawn(process.execPath, [SERVER], {
-    env: { PATH: process.env['PATH'] ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  return spawnService({
+    name: 'gateway',
+    script: SERVER,
+    env,
+    ...(options.ready === undefined ? {} : { ready: options.ready }),
+    readyTimeoutMs: 30_000,
   });
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const url = `http://127.0.0.1:${port}`;
-  if (options.ready !== false) {
-    await waitFor(
-      `gateway on ${url} ready`,
-      async () => {
-        if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}: ${output.slice(-2000)}`);
-        return (await fetch(`${url}/readyz`)).ok;
-      },
-      { timeoutMs: 30_000, intervalMs: 200 },
-    );
-  }
-  return { child, url, output: () => output, exited };
 }

@@ -1,61 +1,20 @@
-// Runs users' real entry point (src/server.ts) as a child process, as it runs in production.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+// Users' real entry point as a child process (see the testkit's spawnService).
 import { fileURLToPath } from 'node:url';
-import { waitFor } from '@shopwatch/testkit';
+import { spawnService, type ServiceProcess } from '@shopwatch/testkit';
+
+export { freePort } from '@shopwatch/testkit';
+export type UsersProcess = ServiceProcess;
 
 export const SERVER = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
 export const PROCESS_JWT_SECRET = 'process-test-secret-with-at-least-32-chars';
 
-export interface UsersProcess {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 /** Starts the process; with `ready: false` it does not wait for /readyz (for start-up failures). */
 export async function spawnUsers(databaseUrl: string | undefined, env: Record<string, string> = {}, options: { ready?: boolean } = {}): Promise<UsersProcess> {
-  const port = await freePort();
-  let output = '';
-  const child = spawn(process.execPath, [SERVER], {
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-      JWT_SECRET: PROCESS_JWT_SECRET,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  return spawnService({
+    name: 'users',
+    script: SERVER,
+    env: { ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), JWT_SECRET: PROCESS_JWT_SECRET, ...env },
+    ...(options.ready === undefined ? {} : { ready: options.ready }),
+    readyTimeoutMs: 30_000,
   });
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const url = `http://127.0.0.1:${port}`;
-  if (options.ready !== false) {
-    await waitFor(
-      `users on ${url} ready`,
-      async () => {
-        if (child.exitCode !== null) throw new Error(`users exited with ${child.exitCode}: ${output.slice(-2000)}`);
-        return (await fetch(`${url}/readyz`)).ok;
-      },
-      { timeoutMs: 30_000, intervalMs: 200 },
-    );
-  }
-  return { child, url, output: () => output, exited };
 }
