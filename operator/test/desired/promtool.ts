@@ -6,9 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 
+/**
+ * `promtool` if installed. A missing promtool fails loudly (make test installs it with the
+ * Prometheus package, so a silent skip would only hide a broken setup) unless
+ * SHOPWATCH_ALLOW_NO_PROMTOOL=1 says a machine without it should skip these tests.
+ */
 export function promtoolPath(): string | undefined {
   const found = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
-  return found.status === 0 ? 'promtool' : undefined;
+  if (found.status === 0) return 'promtool';
+  if (process.env['SHOPWATCH_ALLOW_NO_PROMTOOL'] === '1') return undefined;
+  throw new Error('promtool not found: install the prometheus package (make prereqs) or set SHOPWATCH_ALLOW_NO_PROMTOOL=1 to skip');
 }
 
 export interface PromtoolResult {
