@@ -38,17 +38,7 @@ startOrExit(async () => {
   let stopRelay = async () => undefined as void;
   if (config.OUTBOX_RELAY) {
     const kafka = platform.createKafkaClient({ brokers: platform.parseBrokers(config.KAFKA_BROKERS), clientId: 'catalog', logger });
-    const producer = platform.createEventProducer({ client: kafka, registry: app.metrics.registry });
-    await producer.connect();
-    const relay = platform.startOutboxRelay({ pool, producer, registry: app.metrics.registry, logger });
-    app.readiness.add('kafka', async () => {
-      const health = relay.health();
-      if (!health.ok) throw new Error(health.detail);
-    });
-    stopRelay = async () => {
-      await relay.stop();
-      await producer.disconnect();
-    };
+    stopRelay = await platform.attachOutboxRelay(app, { pool, kafka, logger });
   }
   app.addHook('onClose', async () => {
     await app.catalogViews.close();

@@ -83,19 +83,7 @@ startOrExit(async () => {
   stops.push(() => app.reservationSweeper.stop());
   if (config.REPLENISH_INTERVAL_MS > 0) app.replenisher.start(config.REPLENISH_INTERVAL_MS);
   stops.push(() => app.replenisher.stop());
-  if (config.OUTBOX_RELAY) {
-    const producer = platform.createEventProducer({ client: kafka, registry: app.metrics.registry });
-    await producer.connect();
-    const relay = platform.startOutboxRelay({ pool, producer, registry: app.metrics.registry, logger });
-    app.readiness.add('kafka', async () => {
-      const health = relay.health();
-      if (!health.ok) throw new Error(health.detail);
-    });
-    stops.push(async () => {
-      await relay.stop();
-      await producer.disconnect();
-    });
-  }
+  if (config.OUTBOX_RELAY) stops.push(await platform.attachOutboxRelay(app, { pool, kafka, logger }));
   app.addHook('onClose', async () => {
     for (const stop of stops) await stop();
     faults.stop();

@@ -78,19 +78,7 @@ startOrExit(async () => {
     });
     stops.push(() => consumer.stop());
   }
-  if (config.OUTBOX_RELAY) {
-    const producer = platform.createEventProducer({ client: kafka, registry: app.metrics.registry });
-    await producer.connect();
-    const relay = platform.startOutboxRelay({ pool, producer, registry: app.metrics.registry, logger });
-    app.readiness.add('kafka', async () => {
-      const health = relay.health();
-      if (!health.ok) throw new Error(health.detail);
-    });
-    stops.push(async () => {
-      await relay.stop();
-      await producer.disconnect();
-    });
-  }
+  if (config.OUTBOX_RELAY) stops.push(await platform.attachOutboxRelay(app, { pool, kafka, logger }));
   // Consumer first (no new commands, offsets committed), then the relay flushes their replies.
   app.addHook('onClose', async () => {
     for (const stop of stops) await stop();
