@@ -82,6 +82,10 @@ seed: install infra-up ## Load the deterministic catalog seed (~200 products)
 bench-catalog: install infra-up ## Benchmark catalog GET /products/:id: telemetry on vs off vs bare Fastify
 	scripts/with-env.sh node bench/catalog/run.ts
 
+.PHONY: bench-gateway
+bench-gateway: install infra-up ## Benchmark the gateway: throughput and p99 through it vs calling catalog directly
+	scripts/with-env.sh node bench/gateway/run.ts
+
 .PHONY: operator-run
 operator-run: install cluster-up ## Run the operator locally against .local/kubeconfig (installs the CRD first)
 	scripts/operator-run.sh

@@ -6,13 +6,13 @@ import { buildWorkspace } from '../../scripts/build/strip-types.ts';
 export { createTestDatabase, freePort as freePortFor, infraEnv } from '@shopwatch/testkit';
 
 /**
- * The production build of catalog (what its image runs): workspaces stripped to JavaScript by
+ * The production build of services (what their images run): workspaces stripped to JavaScript by
  * scripts/build/strip-types.ts into a temporary tree whose node_modules point at this checkout's
  * installed packages (and at the built workspaces for @shopwatch/*).
  */
-export function buildProductionTree(root: string): string {
+export function buildProductionTree(root: string, services: string[] = ['catalog']): string {
   const out = mkdtempSync(path.join(tmpdir(), 'shopwatch-build-'));
-  const workspaces = ['services/platform', 'services/contracts', 'services/catalog'];
+  const workspaces = ['services/platform', 'services/contracts', ...services.map((s) => `services/${s}`)];
   for (const workspace of workspaces) buildWorkspace(root, workspace, out);
   mkdirSync(path.join(out, 'node_modules', '@shopwatch'), { recursive: true });
   for (const entry of readdirSync(path.join(root, 'node_modules'))) {
