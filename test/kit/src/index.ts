@@ -2,5 +2,6 @@
 // (scripts/infra) and the real local Kubernetes control plane (scripts/cluster).
 export * from './wait.ts';
 export * from './process.ts';
+export * from './kafka.ts';
 export * from './infra.ts';
 export * from './k8s.ts';

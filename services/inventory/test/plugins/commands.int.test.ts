@@ -15,12 +15,11 @@ import {
   type KafkaClient,
   type OutboxRelay,
 } from '@shopwatch/platform';
-import { infraEnv, uniqueName, waitFor } from '@shopwatch/testkit';
+import { type Collector, infraEnv, produceRaw, type RawRecord, startCollector, uniqueName, waitFor } from '@shopwatch/testkit';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replyEventId } from '../../src/domain/event-ids.ts';
 import { classifyCommandError, createCommandHandler } from '../../src/plugins/command-handler.ts';
-import { produceRaw, startCollector, type Collector, type RawRecord } from '../support/raw-kafka.ts';
 import { count, startInventory, stockRow, type InventoryFixture } from '../support/inventory-fixture.ts';
 
 const brokers = infraEnv().kafkaBrokers;
@@ -94,7 +93,7 @@ interface Reply {
 const replies = (): Reply[] =>
   collector.records
     .filter((r) => r.topic === topics.events)
-    .map((record) => ({ record, event: JSON.parse(record.value ?? 'null') as Reply['event'] }));
+    .map((record) => ({ record, event: JSON.parse(record.text ?? 'null') as Reply['event'] }));
 const repliesTo = (commandId: string) => replies().filter((r) => r.event.data['commandId'] === commandId);
 const deadLetters = () => collector.records.filter((r) => r.topic === topics.deadLetters);
 

@@ -2,10 +2,9 @@
 // replies, sweeps expired reservations on its timer, and exits 0 on SIGTERM.
 import { makeEvent } from '@shopwatch/contracts';
 import { createEventProducer, createKafkaClient, deleteTopics, issueToken, type EventProducer, type KafkaClient } from '@shopwatch/platform';
-import { createTestDatabase, infraEnv, uniqueName, waitFor, type TestDatabase } from '@shopwatch/testkit';
+import { type Collector, createTestDatabase, infraEnv, startCollector, type TestDatabase, uniqueName, waitFor } from '@shopwatch/testkit';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startCollector, type Collector } from '../support/raw-kafka.ts';
 import { PROCESS_JWT_SECRET, spawnInventory, type InventoryProcess } from '../support/inventory-process.ts';
 
 const brokers = infraEnv().kafkaBrokers;
@@ -41,7 +40,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const events = () => (collector?.records ?? []).map((r) => JSON.parse(r.value ?? 'null') as { type: string; subject: string; data: Record<string, unknown> });
+const events = () => (collector?.records ?? []).map((r) => JSON.parse(r.text ?? 'null') as { type: string; subject: string; data: Record<string, unknown> });
 
 it('serves the API, answers commands over Kafka, expires reservations and shuts down cleanly', async () => {
   const url = inventory!.url;

@@ -4,10 +4,9 @@
 import { createServer, type Server } from 'node:http';
 import { makeEvent } from '@shopwatch/contracts';
 import { createKafkaClient, createPool, deleteTopics, ensureTopics, type KafkaClient } from '@shopwatch/platform';
-import { createTestDatabase, infraEnv, uniqueName, waitFor, type TestDatabase } from '@shopwatch/testkit';
+import { type Collector, createTestDatabase, infraEnv, produceRaw, startCollector, type TestDatabase, uniqueName, waitFor } from '@shopwatch/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { migrateInventory } from '../../src/migrate.ts';
-import { produceRaw, startCollector, type Collector } from '../support/raw-kafka.ts';
 import { freePort, spawnInventory, type InventoryProcess } from '../support/inventory-process.ts';
 
 interface OtlpSpan { traceId: string; spanId: string; parentSpanId?: string; name: string; kind?: number }
@@ -75,7 +74,7 @@ it('handles a command in the caller’s trace and publishes the reply with it', 
   await produceRaw(brokers, topics.commands, [{ key: orderId, value: JSON.stringify(reserve), headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } }]);
 
   const reply = await waitFor('the reply', () => collector?.records.find((r) => r.key === orderId), { timeoutMs: 30_000 });
-  expect(JSON.parse(reply.value ?? '{}')).toMatchObject({ type: 'shop.inventory.stock.reserved' });
+  expect(JSON.parse(reply.text ?? '{}')).toMatchObject({ type: 'shop.inventory.stock.reserved' });
   expect(reply.headers['traceparent']).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
 
   const spans = await waitFor(

@@ -15,12 +15,11 @@ import {
   type KafkaClient,
   type OutboxRelay,
 } from '@shopwatch/platform';
-import { infraEnv, uniqueName, waitFor } from '@shopwatch/testkit';
+import { type Collector, infraEnv, produceRaw, startCollector, uniqueName, waitFor } from '@shopwatch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replyEventId } from '../../src/domain/payment.ts';
 import { createCommandHandler } from '../../src/plugins/command-handler.ts';
 import { startPayments, type PaymentsFixture } from '../support/payments-fixture.ts';
-import { produceRaw, startCollector, type Collector } from '../support/kafka-collector.ts';
 
 const brokers = infraEnv().kafkaBrokers;
 const base = uniqueName('test.payments');
@@ -85,8 +84,8 @@ interface Reply {
 
 function replies(): Reply[] {
   return collector.records
-    .filter((r) => r.topic === repliesTopic && r.value !== null)
-    .map((r) => ({ event: JSON.parse(r.value!) as Reply['event'], key: r.key }));
+    .filter((r) => r.topic === repliesTopic && r.text !== null)
+    .map((r) => ({ event: JSON.parse(r.text!) as Reply['event'], key: r.key }));
 }
 const repliesTo = (command: ShopEvent) => replies().filter((r) => r.event.data.commandId === command.id);
 const replyTo = (command: ShopEvent) => waitFor(`reply to ${command.type} ${command.id}`, () => repliesTo(command)[0], { timeoutMs: 30_000 });

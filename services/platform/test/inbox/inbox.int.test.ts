@@ -1,11 +1,10 @@
 import type { ShopEvent } from '@shopwatch/contracts';
-import { waitFor } from '@shopwatch/testkit';
+import { type Collector, produceRaw, startCollector, waitFor } from '@shopwatch/testkit';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleOnce, inboxMetrics, type InboxMetrics } from '../../src/inbox/index.ts';
 import { createEventProducer, startEventConsumer, type EventConsumer, type EventProducer } from '../../src/kafka/index.ts';
 import { createTestTopics, productViewed, type TestTopics } from '../kafka/fixtures.ts';
-import { produceRaw, startCollector, type Collector } from '../kafka/raw-kafka.ts';
 import { createMigratedDatabase, type MigratedDatabase } from '../outbox/database.ts';
 
 let db: MigratedDatabase;

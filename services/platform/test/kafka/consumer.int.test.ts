@@ -1,6 +1,6 @@
 import { context, trace } from '@opentelemetry/api';
 import type { ShopEvent } from '@shopwatch/contracts';
-import { waitFor } from '@shopwatch/testkit';
+import { type Collector, produceRaw, startCollector, waitFor } from '@shopwatch/testkit';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -12,7 +12,6 @@ import {
   type EventProducer,
 } from '../../src/kafka/index.ts';
 import { createTestTopics, productViewed, type TestTopics } from './fixtures.ts';
-import { produceRaw, startCollector, type Collector } from './raw-kafka.ts';
 import { registerTestTracing } from './trace-context.ts';
 
 // One partition, so "the consumer keeps going" is about the very next message in the same log.

@@ -1,11 +1,10 @@
 import { context } from '@opentelemetry/api';
 import { InvalidEventError, parseEvent, type ShopEvent } from '@shopwatch/contracts';
-import { waitFor } from '@shopwatch/testkit';
+import { type Collector, startCollector, waitFor } from '@shopwatch/testkit';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkKafka, createEventProducer, type EventProducer } from '../../src/kafka/index.ts';
 import { createTestTopics, productViewed, type TestTopics } from './fixtures.ts';
-import { startCollector, type Collector } from './raw-kafka.ts';
 import { contextWithTrace, registerTestTracing } from './trace-context.ts';
 
 let topics: TestTopics;

@@ -3,14 +3,13 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { context } from '@opentelemetry/api';
 import { InvalidEventError, parseEvent, type ShopEvent } from '@shopwatch/contracts';
-import { infraEnv, waitFor } from '@shopwatch/testkit';
+import { type Collector, infraEnv, startCollector, waitFor } from '@shopwatch/testkit';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTransaction } from '../../src/db/index.ts';
 import { createEventProducer, type EventProducer } from '../../src/kafka/index.ts';
 import { enqueue, enqueueAll, startOutboxRelay } from '../../src/outbox/index.ts';
 import { createTestTopics, productViewed, type TestTopics } from '../kafka/fixtures.ts';
-import { startCollector, type Collector } from '../kafka/raw-kafka.ts';
 import { contextWithTrace, registerTestTracing } from '../kafka/trace-context.ts';
 import { createMigratedDatabase, type MigratedDatabase } from './database.ts';
 
