@@ -3,5 +3,6 @@
 export * from './wait.ts';
 export * from './process.ts';
 export * from './kafka.ts';
+export * from './otlp.ts';
 export * from './infra.ts';
 export * from './k8s.ts';

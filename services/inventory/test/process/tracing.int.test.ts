@@ -1,26 +1,21 @@
 // One trace follows an order through inventory: a command carrying the orchestrator's trace
 // context is handled in that trace (consumer span, PostgreSQL spans), and the reply published
 // later by the outbox relay carries the same trace id in its `traceparent` header.
-import { createServer, type Server } from 'node:http';
 import { makeEvent } from '@shopwatch/contracts';
 import { createKafkaClient, createPool, deleteTopics, ensureTopics, type KafkaClient } from '@shopwatch/platform';
-import { type Collector, createTestDatabase, infraEnv, produceRaw, startCollector, type TestDatabase, uniqueName, waitFor } from '@shopwatch/testkit';
+import { type Collector, createTestDatabase, infraEnv, type OtlpReceiver, produceRaw, startCollector, startOtlpReceiver, type TestDatabase, uniqueName, waitFor } from '@shopwatch/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { migrateInventory } from '../../src/migrate.ts';
-import { freePort, spawnInventory, type InventoryProcess } from '../support/inventory-process.ts';
-
-interface OtlpSpan { traceId: string; spanId: string; parentSpanId?: string; name: string; kind?: number }
-interface OtlpExport { resourceSpans: Array<{ scopeSpans: Array<{ spans: OtlpSpan[] }> }> }
+import { spawnInventory, type InventoryProcess } from '../support/inventory-process.ts';
 
 const brokers = infraEnv().kafkaBrokers;
 const base = uniqueName('test.inventory-tracing');
 const topics = { commands: `${base}.commands`, events: `${base}.events` };
 let db: TestDatabase;
 let inventory: InventoryProcess | undefined;
-let receiver: Server;
+let receiver: OtlpReceiver | undefined;
 let client: KafkaClient;
 let collector: Collector | undefined;
-const exports: OtlpExport[] = [];
 const productId = crypto.randomUUID();
 
 beforeAll(async () => {
@@ -31,18 +26,9 @@ beforeAll(async () => {
   await pool.end();
   client = createKafkaClient({ brokers, clientId: 'inventory-tracing-test' });
   await ensureTopics(client, [{ topic: topics.commands, partitions: 1 }, { topic: topics.events, partitions: 1 }]);
-  const port = await freePort();
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      if (req.url === '/v1/traces') exports.push(JSON.parse(body) as OtlpExport);
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(port, '127.0.0.1', resolve));
+  receiver = await startOtlpReceiver();
   inventory = await spawnInventory(db.url, {
-    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
     // Root sampling 0: only the orchestrator's sampled flag makes this trace recorded.
     OTEL_TRACES_SAMPLER_ARG: '0',
@@ -57,7 +43,7 @@ afterAll(async () => {
   inventory?.child.kill('SIGTERM');
   await inventory?.exited;
   await collector?.stop();
-  receiver?.close();
+  await receiver?.close();
   if (client) await deleteTopics(client, Object.values(topics));
   await db?.drop();
 });
@@ -80,7 +66,7 @@ it('handles a command in the caller’s trace and publishes the reply with it', 
   const spans = await waitFor(
     'the consumer span and a PostgreSQL span in the trace',
     () => {
-      const mine = exports.flatMap((e) => e.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans))).filter((s) => s.traceId === traceId);
+      const mine = (receiver?.spans() ?? []).filter((s) => s.traceId === traceId);
       const consumer = mine.find((s) => s.parentSpanId === '00f067aa0ba902b7');
       return consumer && mine.some((s) => s.parentSpanId === consumer.spanId) ? mine : undefined;
     },
