@@ -5,7 +5,6 @@
 //
 // Load comes from autocannon in this process (the server under test is a separate process);
 // on a 2-core machine both compete for CPU, equally for every variant.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createServer, type Server } from 'node:http';
@@ -13,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { migrateCatalog, loadSeed } from '@shopwatch/catalog';
-import { buildProductionTree, createTestDatabase, freePortFor, infraEnv } from './support.ts';
+import { buildProductionTree, createTestDatabase, freePortFor, infraEnv, spawnService, type ServiceProcess } from './support.ts';
 
 const DURATION_S = Number(process.env['BENCH_DURATION_S'] ?? 10);
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 32);
@@ -62,34 +61,20 @@ async function startOtlpSink(): Promise<{ server: Server; url: string; spans: ()
   return { server, url: `http://127.0.0.1:${port}`, spans: () => bytes };
 }
 
-async function start(variant: Variant, databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePortFor();
+async function start(variant: Variant, databaseUrl: string): Promise<ServiceProcess> {
   const env = infraEnv();
-  const child = spawn(process.execPath, [...variant.flags, variant.script], {
+  return spawnService({
+    name: variant.name,
+    script: variant.script,
+    nodeFlags: variant.flags,
     env: {
-      PATH: process.env['PATH'] ?? '',
       DATABASE_URL: databaseUrl,
       KAFKA_BROKERS: env.kafkaBrokers.join(','),
       JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
       RUN_MIGRATIONS: 'false',
       ...variant.env,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    if (child.exitCode !== null) throw new Error(`${variant.name} exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) return { child, url };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${variant.name} did not become ready`);
 }
 
 async function load(url: string, ids: string[], seconds: number): Promise<autocannon.Result> {

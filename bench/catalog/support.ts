@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildWorkspace } from '../../scripts/build/strip-types.ts';
-export { createTestDatabase, freePort as freePortFor, infraEnv } from '@shopwatch/testkit';
+export { createTestDatabase, freePort as freePortFor, infraEnv, spawnService, type ServiceProcess } from '@shopwatch/testkit';
 
 /**
  * The production build of services (what their images run): workspaces stripped to JavaScript by

@@ -5,14 +5,14 @@
 // Both services run as their images run them (JavaScript build, image Node flags); the gateway
 // keeps its Redis-backed rate limit on (with a limit high enough not to refuse), so the Redis
 // round trip per request is part of what is measured. Ends with `bench gateway: key=value ...`.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { loadSeed, migrateCatalog } from '@shopwatch/catalog';
-import { buildProductionTree, createTestDatabase, freePortFor, infraEnv } from '../catalog/support.ts';
+import { buildProductionTree, createTestDatabase, infraEnv, spawnService, type ServiceProcess } from '../catalog/support.ts';
 
 const DURATION_S = Number(process.env['BENCH_DURATION_S'] ?? 10);
 const RATE = Number(process.env['BENCH_RATE'] ?? 1000);
@@ -20,23 +20,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NODE_FLAGS = ['--max-semi-space-size=2'];
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123';
 
-async function start(name: string, script: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePortFor();
-  const child = spawn(process.execPath, [...NODE_FLAGS, script], {
-    env: { PATH: process.env['PATH'] ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', JWT_SECRET: SECRET, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) return { child, url };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${name} did not become ready`);
+async function start(name: string, script: string, env: Record<string, string>): Promise<ServiceProcess> {
+  return spawnService({ name, script, nodeFlags: NODE_FLAGS, env: { LOG_LEVEL: 'warn', JWT_SECRET: SECRET, ...env } });
 }
 
 async function load(base: string, prefix: string, ids: string[], options: { connections: number; rate?: number; seconds: number }) {

@@ -21,6 +21,8 @@ export interface SpawnServiceOptions {
   script: string;
   /** The service's environment; PATH, PORT, HOST (127.0.0.1) and LOG_LEVEL (info) are preset. */
   env?: Record<string, string>;
+  /** Node options before the script, e.g. the image's `--max-semi-space-size=2`. */
+  nodeFlags?: string[];
   /** Wait for /readyz (default true); false for start-up failure tests. */
   ready?: boolean;
   readyTimeoutMs?: number;
@@ -41,7 +43,7 @@ export async function freePort(): Promise<number> {
 export async function spawnService(options: SpawnServiceOptions): Promise<ServiceProcess> {
   const port = await freePort();
   let output = '';
-  const child = spawn(process.execPath, [options.script], {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), options.script], {
     env: { PATH: process.env['PATH'] ?? '', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
