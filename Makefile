@@ -99,4 +99,5 @@ clean: ## Stop everything and remove .local/ (caches under ~/.cache stay)
 	-scripts/dev/down.sh
 	-scripts/cluster/down.sh
 	-scripts/infra/down.sh
+	if [ -f .local/postgres-location ]; then rm -rf "$$(cat .local/postgres-location)"; fi
 	rm -rf .local

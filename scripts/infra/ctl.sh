@@ -11,13 +11,23 @@ set -euo pipefail
 # ---------------------------------------------------------------- PostgreSQL
 # initdb and the server refuse to run as root; as root we run them as the `postgres` system
 # user that the Debian package creates. As any other user they run as that user.
-PG_DIR="$LOCAL/postgres"
-PG_DATA="$PG_DIR/data"
-PG_SOCKET_DIR="$PG_DIR/run"
-
 PG_AS_USER=()
 ((EUID == 0)) && PG_AS_USER=(setpriv --reuid=postgres --regid=postgres --init-groups --)
 as_pg_user() { "${PG_AS_USER[@]}" "$@"; }
+
+# The cluster lives in .local/postgres — unless the checkout sits below a directory the postgres
+# user cannot enter (a clone in a `mktemp -d` directory is mode 0700, root's home often too).
+# Then it lives in /var/lib/shopwatch/postgres-<hash of this checkout's path>, still one per
+# checkout and kept across restarts; `.local/postgres-location` names it.
+PG_DIR="$LOCAL/postgres"
+if ((EUID == 0)) && ! as_pg_user test -x "$ROOT" 2>/dev/null; then
+  PG_DIR="/var/lib/shopwatch/postgres-$(printf '%s' "$ROOT" | sha256sum | cut -c1-16)"
+  mkdir -p /var/lib/shopwatch "$LOCAL"
+  chmod 0755 /var/lib/shopwatch
+  echo "$PG_DIR" >"$LOCAL/postgres-location"
+fi
+PG_DATA="$PG_DIR/data"
+PG_SOCKET_DIR="$PG_DIR/run"
 
 health_postgres() {
   "$(postgres_bin)/pg_isready" -q -h 127.0.0.1 -p "$POSTGRES_PORT" -d postgres -t 2
