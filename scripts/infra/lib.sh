@@ -51,7 +51,7 @@ log_file() { echo "$LOGS/$1.log"; }
 # unrelated process that happens to have reused a stale pid.
 cmdline_marker() {
   case "$1" in
-    postgres) echo "$LOCAL/postgres/data" ;;
+    postgres) echo "$PG_DATA" ;;  # set by ctl.sh (.local/postgres/data or its fallback)
     redis) echo ":$REDIS_PORT" ;;
     kafka) echo "$LOCAL/kafka/server.properties" ;;
     prometheus) echo "$LOCAL/prometheus/prometheus.yml" ;;
