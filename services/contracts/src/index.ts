@@ -20,3 +20,5 @@ export type { DeadLetterReason } from './topics.ts';
 export * from './catalog.ts';
 export * from './inventory.ts';
 export * from './payments.ts';
+export * from './shipping.ts';
+export * from './orders.ts';

@@ -5,7 +5,9 @@ import { Compile, type Validator } from 'typebox/compile';
 import { catalogEvents } from './catalog.ts';
 import type { EventEnvelope } from './envelope.ts';
 import { inventoryEvents } from './inventory.ts';
+import { ordersEvents } from './orders.ts';
 import { paymentsEvents } from './payments.ts';
+import { shippingEvents } from './shipping.ts';
 
 export interface EventDefinition {
   readonly topic: string;
@@ -16,6 +18,8 @@ export const eventDefinitions = {
   ...catalogEvents,
   ...inventoryEvents,
   ...paymentsEvents,
+  ...shippingEvents,
+  ...ordersEvents,
 } as const satisfies Record<string, EventDefinition>;
 
 export type EventDefinitions = typeof eventDefinitions;
