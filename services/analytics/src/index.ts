@@ -1,0 +1,2 @@
+// Public surface of @shopwatch/analytics (filled in as the service is built).
+export {};

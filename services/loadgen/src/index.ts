@@ -1,0 +1,2 @@
+// Public surface of @shopwatch/loadgen (filled in as the service is built).
+export {};

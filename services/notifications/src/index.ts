@@ -1,0 +1,2 @@
+// Public surface of @shopwatch/notifications (filled in as the service is built).
+export {};

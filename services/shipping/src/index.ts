@@ -1,0 +1,2 @@
+// Public surface of @shopwatch/shipping (filled in as the service is built).
+export {};
