@@ -2,14 +2,14 @@
 # Installs everything a fresh machine lacks, idempotently; each part is quick when already done.
 #   scripts/setup.sh            all parts (what CI runs before `make test`)
 #   scripts/setup.sh apt        only the Debian packages (the Makefile runs this before infra-up)
-# Parts: apt (PostgreSQL, Redis, Prometheus, OpenSSL, ...), node (Node 24 + npm workspaces),
+# Parts: apt (PostgreSQL, Redis, Prometheus, OpenSSL, Chromium for the storefront browser test, ...), node (Node 24 + npm workspaces),
 # infra (Kafka broker jars), cluster (Kubernetes control plane, etcd, kwok, helm, kubectl).
 # Downloads and builds are cached under ~/.cache/shopwatch.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 setup_apt() {
-  local packages=(postgresql redis-server prometheus openssl curl ca-certificates unzip procps psmisc default-jre-headless maven)
+  local packages=(postgresql redis-server prometheus openssl curl ca-certificates unzip procps psmisc default-jre-headless maven chromium)
   local missing=() p
   for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   ((${#missing[@]})) || return 0
