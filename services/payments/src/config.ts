@@ -32,6 +32,8 @@ export const PaymentsConfigSchema = withBaseConfig({
   COMMANDS_TOPIC: Type.String({ pattern: '^[a-z0-9._-]{1,200}$', default: 'shop.payments.commands.v1' }),
   EVENTS_TOPIC: Type.String({ pattern: '^[a-z0-9._-]{1,200}$', default: 'shop.payments.events.v1' }),
   CONSUMER_GROUP: Type.String({ pattern: '^[a-z0-9._-]{1,200}$', default: 'payments' }),
+  /** Handled command ids are kept this long, then pruned hourly; keep it above the commands topic's retention. */
+  INBOX_RETENTION_HOURS: Type.Integer({ minimum: 1, maximum: 8_760, default: 336 }),
   /** Command partitions handled in parallel by this replica (order within a partition is always kept). */
   CONSUMER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 12 }),
   /** Partitions of the commands and events topics when payments creates them (an existing topic keeps its count). */

@@ -56,27 +56,24 @@ startOrExit(async () => {
   const stops: (() => Promise<void>)[] = [];
   if (config.COMMAND_CONSUMER) {
     const repliesTopic = config.EVENTS_TOPIC === 'shop.payments.events.v1' ? {} : { repliesTopic: config.EVENTS_TOPIC };
-    const consumer = await platform.startEventConsumer({
-      client: kafka,
-      groupId: config.CONSUMER_GROUP,
-      topics: [config.COMMANDS_TOPIC],
-      partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
-      registry: app.metrics.registry,
-      logger,
-      handler: createCommandHandler({
-        pool,
-        service: app.payments,
-        consumerGroup: config.CONSUMER_GROUP,
-        now: () => new Date(),
-        inboxMetrics: platform.inboxMetrics(app.metrics.registry),
-        ...repliesTopic,
+    stops.push(
+      await platform.attachEventConsumer(app, {
+        client: kafka,
+        groupId: config.CONSUMER_GROUP,
+        topics: [config.COMMANDS_TOPIC],
+        partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
+        logger,
+        inbox: { pool, retentionHours: config.INBOX_RETENTION_HOURS },
+        handler: createCommandHandler({
+          pool,
+          service: app.payments,
+          consumerGroup: config.CONSUMER_GROUP,
+          now: () => new Date(),
+          inboxMetrics: platform.inboxMetrics(app.metrics.registry),
+          ...repliesTopic,
+        }),
       }),
-    });
-    app.readiness.add('kafka-consumer', async () => {
-      const health = consumer.health();
-      if (!health.ok) throw new Error(health.detail);
-    });
-    stops.push(() => consumer.stop());
+    );
   }
   if (config.OUTBOX_RELAY) stops.push(await platform.attachOutboxRelay(app, { pool, kafka, logger }));
   // Consumer first (no new commands, offsets committed), then the relay flushes their replies.
