@@ -1,0 +1,32 @@
+// Builds the support app from its dependencies. No process concerns here (ports, signals,
+// migrations): server.ts does those, tests call buildSupportApp directly with real PostgreSQL.
+import { createApp, createMetrics, pingDatabase, registerHttpFaults, type App, type HttpFaults, type JwtSettings, type Logger, type Pool } from '@shopwatch/platform';
+import { createSupportMetrics } from './plugins/support-metrics.ts';
+import { countUnresolved } from './plugins/ticket-repository.ts';
+import type { SupportContext } from './routes/context.ts';
+import { registerTicketRoutes } from './routes/tickets.ts';
+
+export interface SupportDeps {
+  pool: Pool;
+  logger: Logger;
+  jwt: JwtSettings;
+  now?: () => Date;
+  /** Run-time faults (from FAULTS_FILE); none when absent. */
+  faults?: { current(): { http: HttpFaults } };
+}
+
+export async function buildSupportApp(deps: SupportDeps): Promise<App> {
+  const serviceMetrics = createMetrics('support');
+  const metrics = createSupportMetrics(serviceMetrics.registry, () => countUnresolved(deps.pool));
+  const app = await createApp({
+    service: 'support',
+    description: 'Contact-support tickets for Shopwatch: conversations between shoppers and agents, first-response and resolution times, satisfaction.',
+    logger: deps.logger,
+    metrics: serviceMetrics,
+  });
+  const ctx: SupportContext = { pool: deps.pool, jwt: deps.jwt, metrics, now: deps.now ?? (() => new Date()) };
+  app.readiness.add('postgres', () => pingDatabase(deps.pool));
+  if (deps.faults) registerHttpFaults(app, deps.faults);
+  registerTicketRoutes(app, ctx);
+  return app;
+}

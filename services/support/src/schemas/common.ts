@@ -1,0 +1,10 @@
+import { Type, type Static } from 'typebox';
+
+export const Uuid = Type.String({ format: 'uuid', maxLength: 36 });
+export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
+export type IdParams = Static<typeof IdParams>;
+
+export const Problem = Type.Object(
+  { type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.String() },
+  { additionalProperties: true },
+);
