@@ -35,3 +35,9 @@ it('gives every service its own saga topics and consumer group', async () => {
   const payments = await shop.metrics('payments');
   expect(payments).toMatch(/^shop_payments_circuit_state\{[^}]*\} 0$/m);
 });
+
+it('rewrites a service faults file and waits until the running service loaded it', async () => {
+  await shop.setFaults('inventory', { inventory: { consumerDelayMs: 0 } });
+  await shop.setFaults('psp', { psp: { declineRate: 0 } });
+  expect(shop.output('psp')).toContain('"msg":"faults loaded"');
+});

@@ -28,7 +28,7 @@ export type ShopService = (typeof SHOP_SERVICES)[number];
 /** The services that keep state in PostgreSQL (one fresh database each). */
 const WITH_DATABASE: readonly ShopService[] = ['payments', 'inventory', 'shipping', 'catalog', 'users', 'orders'];
 
-export interface SagaTopics {
+export type SagaTopics = {
   inventoryCommands: string;
   inventoryEvents: string;
   paymentsCommands: string;
@@ -36,7 +36,7 @@ export interface SagaTopics {
   shippingCommands: string;
   shippingEvents: string;
   ordersEvents: string;
-}
+};
 
 export interface ShopOptions {
   /** Which services to run (default: all). The gateway routes to whichever run. */
@@ -98,6 +98,7 @@ export class Shop {
   readonly databases = new Map<ShopService, TestDatabase>();
   private readonly ports = new Map<ShopService, number>();
   private readonly envs = new Map<ShopService, Record<string, string>>();
+  private readonly faultsWritten = new Map<ShopService, string>();
   private readonly faultsDir = mkdtempSync(path.join(tmpdir(), 'shopwatch-e2e-faults-'));
   private adminTokenValue: string | undefined;
   private categoryId: string | undefined;
@@ -152,11 +153,23 @@ export class Shop {
     return path.join(this.faultsDir, `${name}.json`);
   }
 
-  /** Rewrites a service's faults file (atomically; services re-read it every 2 s). */
-  setFaults(name: ShopService, faults: Record<string, unknown>): void {
+  /**
+   * Rewrites a service's faults file (atomically) and waits until the service says it loaded the
+   * new settings (it re-reads the file every 2 s and logs `faults loaded` at info level).
+   */
+  async setFaults(name: ShopService, faults: Record<string, unknown>, timeoutMs = 30_000): Promise<void> {
+    const text = JSON.stringify(faults);
+    if (this.faultsWritten.get(name) === text) return;
+    const loadedBefore = this.faultsLoaded(name);
     const file = this.faultsFile(name);
-    writeFileSync(`${file}.tmp`, JSON.stringify(faults));
+    writeFileSync(`${file}.tmp`, text);
     renameSync(`${file}.tmp`, file);
+    this.faultsWritten.set(name, text);
+    await waitFor(`${name} loaded faults ${text}`, () => this.faultsLoaded(name) > loadedBefore, { timeoutMs, intervalMs: 100 });
+  }
+
+  private faultsLoaded(name: ShopService): number {
+    return this.output(name).split('"msg":"faults loaded"').length - 1;
   }
 
   private async boot(): Promise<void> {
@@ -175,7 +188,7 @@ export class Shop {
       this.services.filter((s) => s !== 'gateway' && s !== 'psp').map((s) => [`${s.toUpperCase()}_URL`, this.url(s)]),
     );
     const common = (name: ShopService): Record<string, string> => ({
-      LOG_LEVEL: this.options.logLevel ?? 'warn',
+      LOG_LEVEL: this.options.logLevel ?? 'info',
       FAULTS_FILE: this.faultsFile(name),
       CONSUMER_GROUP: this.groups[name],
       ...(this.databases.has(name) ? { DATABASE_URL: this.databases.get(name)!.url } : {}),
@@ -415,6 +428,28 @@ export class Shop {
       },
       { timeoutMs, intervalMs: 250 },
     );
+  }
+
+  /**
+   * Waits until every order is confirmed or cancelled, polling the pending ones a few at a time
+   * (fifty pollers at once would be load of their own on a small machine).
+   */
+  async waitForAllTerminal(token: string, orderIds: readonly string[], timeoutMs = 180_000): Promise<OrderView[]> {
+    const done = new Map<string, OrderView>();
+    await waitFor(
+      `${orderIds.length} orders confirmed or cancelled`,
+      async () => {
+        const pending = orderIds.filter((id) => !done.has(id));
+        for (let i = 0; i < pending.length; i += 8) {
+          const views = await Promise.all(pending.slice(i, i + 8).map((id) => this.order(token, id)));
+          for (const view of views) if (view.status !== 'pending') done.set(view.id, view);
+        }
+        if (done.size < orderIds.length) throw new Error(`${orderIds.length - done.size} still pending`);
+        return true;
+      },
+      { timeoutMs, intervalMs: 500 },
+    );
+    return orderIds.map((id) => done.get(id)!);
   }
 
   /** A service's /metrics text (straight from the service, not through the gateway). */
