@@ -24,6 +24,8 @@ export interface ServiceDefinition {
 }
 
 const READS = ['GET', 'HEAD'] as const;
+/** The upstream that serves the site itself (pages and assets) at `/`. */
+export const SITE = 'storefront';
 const publicReads: AccessRule = { methods: READS, path: /^\//, access: 'public' };
 
 /**
@@ -50,6 +52,8 @@ export const SERVICES: Readonly<Record<string, ServiceDefinition>> = {
     localPort: 8110,
     policy: { rules: [{ methods: ['POST'], path: /^\/events$/, access: 'public' }], otherwise: 'admin' },
   },
+  // The web shop: not under /api, but every GET/HEAD outside /api (see siteTarget).
+  [SITE]: { localPort: 8090, policy: { rules: [publicReads], otherwise: 'admin' } },
 };
 
 export function accessFor(policy: ServicePolicy, method: string, path: string): Access {
@@ -86,8 +90,14 @@ export function resolveUpstreams(env: Record<string, string | undefined>): Upstr
  */
 export function splitApiUrl(rawUrl: string): { service: string; path: string } | undefined {
   const match = /^\/api\/([a-z]+)(\/[^?]*)?(\?.*)?$/.exec(rawUrl);
-  if (!match?.[1]) return undefined;
+  if (!match?.[1] || match[1] === SITE) return undefined;
   return { service: match[1], path: `${match[2] ?? '/'}${match[3] ?? ''}` };
+}
+
+/** GET/HEAD outside `/api` go to the storefront with their URL as it came; anything else nowhere. */
+export function siteTarget(method: string, rawUrl: string): { service: string; path: string } | undefined {
+  if ((method !== 'GET' && method !== 'HEAD') || !rawUrl.startsWith('/') || /^\/api(\/|\?|$)/.test(rawUrl)) return undefined;
+  return { service: SITE, path: rawUrl };
 }
 
 /** True when a path has `.` or `..` segments (also percent-encoded): refused rather than resolved. */

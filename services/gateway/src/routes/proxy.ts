@@ -10,7 +10,7 @@ import type { FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Dispatcher } from 'undici';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../domain/forwarding.ts';
-import { accessFor, hasDotSegments, routeClass, splitApiUrl, type Upstream } from '../domain/upstreams.ts';
+import { accessFor, hasDotSegments, routeClass, siteTarget, splitApiUrl, type Upstream } from '../domain/upstreams.ts';
 import { upstreamProblem } from '../plugins/upstream-client.ts';
 import type { GatewayContext } from './context.ts';
 
@@ -80,11 +80,11 @@ export async function registerProxyRoutes(app: App, ctx: GatewayContext, redis: 
     scope.addHook('onRequest', async (request) => readPrincipal(request, ctx));
 
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-      const target = splitApiUrl(request.url);
+      const method = request.method;
+      const target = splitApiUrl(request.url) ?? siteTarget(method, request.url);
       const upstream: Upstream | undefined = target ? ctx.upstreams.get(target.service) : undefined;
       if (!target || !upstream) throw problems.notFound(`The service in ${request.url.split('?', 1)[0]}`);
       if (hasDotSegments(target.path)) throw problems.badRequest('Paths with . or .. segments are not routed.');
-      const method = request.method;
 
       if (ctx.rateLimit.enabled && !allow.has(request.ip)) {
         const cls = routeClass(upstream.name, method, target.path);
@@ -144,5 +144,7 @@ export async function registerProxyRoutes(app: App, ctx: GatewayContext, redis: 
     for (const url of ['/api/:service', '/api/:service/*']) {
       scope.route({ method: METHODS, url, exposeHeadRoute: false, schema: HIDDEN, handler });
     }
+    // Everything else the router has no route for: the storefront's pages and assets.
+    scope.route({ method: ['GET', 'HEAD'], url: '/*', exposeHeadRoute: false, schema: HIDDEN, handler });
   });
 }
