@@ -1,0 +1,26 @@
+// The orchestrator's consumer: participants' replies (inventory, payments, shipping events topics)
+// are applied to their orders through the saga store. The facts those topics also carry and orders
+// does not act on (low stock, delivery progress) are skipped; anything else there — a command, an
+// order fact — does not belong and is dead-lettered with the reason.
+import { PermanentError, type EventHandler, type InboxMetrics } from '@shopwatch/platform';
+import { isReply } from '../domain/saga.ts';
+import type { SagaStore } from './saga-store.ts';
+
+/** Facts on the participants' topics that are not replies to orders' commands. */
+const IGNORED: ReadonlySet<string> = new Set([
+  'shop.inventory.stock.low',
+  'shop.shipping.shipment.dispatched',
+  'shop.shipping.shipment.in-transit',
+  'shop.shipping.shipment.delivered',
+]);
+
+export function createReplyHandler(options: { store: SagaStore; consumerGroup: string; inboxMetrics?: InboxMetrics }): EventHandler {
+  return async (event) => {
+    if (isReply(event)) {
+      await options.store.applyReply(options.consumerGroup, event, options.inboxMetrics);
+      return;
+    }
+    if (IGNORED.has(event.type)) return;
+    throw new PermanentError(`orders does not consume ${event.type}`);
+  };
+}
