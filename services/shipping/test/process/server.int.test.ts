@@ -34,6 +34,7 @@ beforeAll(async () => {
     DISPATCH_AFTER_MS: '100',
     IN_TRANSIT_AFTER_MS: '100',
     DELIVERED_AFTER_MS: '200',
+    CONFIRMATION_SLACK_MS: '600000',
   });
   client = createKafkaClient({ brokers, clientId: 'shipping-process-test' });
   producer = createEventProducer({ client, registry: new Registry(), topicOf: (event) => (event.type.startsWith('shop.orders.') ? topics.ORDERS_EVENTS_TOPIC : topics.COMMANDS_TOPIC) });

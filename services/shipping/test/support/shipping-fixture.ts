@@ -26,6 +26,7 @@ export interface ShippingFixtureOptions {
   eventsTopic?: string;
   durations?: StageDurations;
   random?: () => number;
+  confirmationSlackMs?: number;
 }
 
 export async function startShipping(options: ShippingFixtureOptions = {}): Promise<ShippingFixture> {
@@ -41,6 +42,7 @@ export async function startShipping(options: ShippingFixtureOptions = {}): Promi
     ...(options.eventsTopic ? { eventsTopic: options.eventsTopic } : {}),
     ...(options.durations ? { durations: options.durations } : {}),
     ...(options.random ? { random: options.random } : {}),
+    ...(options.confirmationSlackMs !== undefined ? { confirmationSlackMs: options.confirmationSlackMs } : {}),
   });
   await app.ready();
   return {
