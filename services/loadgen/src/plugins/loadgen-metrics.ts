@@ -2,7 +2,7 @@
 // are fixed in code, outcomes, status classes and failure reasons are fixed word lists.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { SCENARIOS } from '../domain/mix.ts';
-import { FAILURE_REASONS, OUTCOMES } from '../domain/outcome.ts';
+import { OUTCOMES } from '../domain/outcome.ts';
 
 export const ORDER_RESULTS = ['confirmed', 'cancelled', 'timeout'] as const;
 export type OrderResult = (typeof ORDER_RESULTS)[number];
@@ -11,7 +11,7 @@ export interface LoadgenMetrics {
   scenarios: Counter<'scenario' | 'outcome'>;
   requests: Counter<'scenario' | 'step' | 'status_class'>;
   scenarioDuration: Histogram<'scenario'>;
-  failures: Counter<'scenario' | 'reason'>;
+  failures: Counter<'scenario' | 'step' | 'reason'>;
   orders: Counter<'result'>;
   targetRate: Gauge;
   inFlight: Gauge;
@@ -41,8 +41,8 @@ export function createLoadgenMetrics(registry: Registry): LoadgenMetrics {
     }),
     failures: new Counter({
       name: 'shop_loadgen_scenario_failures_total',
-      help: 'Failed scenarios by reason (e.g. upstream_unavailable: the gateway could not reach the service).',
-      labelNames: ['scenario', 'reason'] as const,
+      help: 'Failed scenarios by the step that failed and why (e.g. step="quote", reason="upstream_unavailable": the gateway could not reach shipping).',
+      labelNames: ['scenario', 'step', 'reason'] as const,
       registers: [registry],
     }),
     orders: new Counter({
@@ -70,7 +70,6 @@ export function createLoadgenMetrics(registry: Registry): LoadgenMetrics {
   // Every scenario × outcome series exists from 0, so rate() and ratios work from the first scrape.
   for (const scenario of SCENARIOS) {
     for (const outcome of OUTCOMES) metrics.scenarios.inc({ scenario, outcome }, 0);
-    for (const reason of FAILURE_REASONS) if (reason !== 'internal') metrics.failures.inc({ scenario, reason }, 0);
   }
   for (const result of ORDER_RESULTS) metrics.orders.inc({ result }, 0);
   return metrics;

@@ -170,8 +170,8 @@ export class LoadRunner {
       } else {
         const reason: FailureReason = error instanceof ScenarioFailure ? error.reason : 'internal';
         metrics.scenarios.inc({ scenario, outcome: 'failed' });
-        metrics.failures.inc({ scenario, reason });
-        const step = error instanceof ScenarioFailure ? error.step : undefined;
+        const step = error instanceof ScenarioFailure ? error.step : 'unknown';
+        metrics.failures.inc({ scenario, step, reason });
         const detail = error instanceof Error ? error.message : String(error);
         // The first failure of each kind is a warning; repeats are debug lines (the metric counts them).
         const key = `${scenario}:${reason}`;
