@@ -22,6 +22,8 @@ export const GatewayConfigSchema = withBaseConfig({
   /** The same for sign-up and login. */
   RATE_LIMIT_AUTH_MAX: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 20 }),
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1_000, maximum: 86_400_000, default: 60_000 }),
+  /** How often each replica adds its locally counted requests to Redis, in ms; 0 counts every request in Redis. */
+  RATE_LIMIT_SYNC_MS: Type.Integer({ minimum: 0, maximum: 10_000, default: 100 }),
   /** Comma-separated client IPs that are never limited (e.g. the load generator's). */
   RATE_LIMIT_ALLOW: Type.String({ pattern: '^[0-9a-fA-F.:]*(,[0-9a-fA-F.:]+)*$', default: '' }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1_024, maximum: 10_485_760, default: 65_536 }),

@@ -24,6 +24,7 @@ startOrExit(async () => {
       max: config.RATE_LIMIT_MAX,
       authMax: config.RATE_LIMIT_AUTH_MAX,
       windowMs: config.RATE_LIMIT_WINDOW_MS,
+      syncIntervalMs: config.RATE_LIMIT_SYNC_MS,
       allow: config.RATE_LIMIT_ALLOW.split(',').filter(Boolean),
     },
     bodyLimit: config.BODY_LIMIT_BYTES,

@@ -14,6 +14,8 @@ export interface RateLimitSettings {
   allow: string[];
   /** Redis key prefix (tests isolate themselves with their own). */
   keyPrefix: string;
+  /** How often a replica adds its locally counted requests to Redis, in ms (0: every request in Redis). */
+  syncIntervalMs: number;
 }
 
 /** What the gateway's routes need, built once in app.ts. */

@@ -4,13 +4,14 @@
 // (401/403 here, so a refused request never reaches the service); then the request is forwarded
 // with the request id, trace context and verified principal, and the response streamed back.
 import { propagation, context as otelContext } from '@opentelemetry/api';
-import rateLimit from '@fastify/rate-limit';
-import { ProblemError, problems, verifyToken, type App, type Principal } from '@shopwatch/platform';
+import { ProblemError, problems, type App, type Principal } from '@shopwatch/platform';
 import type { FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Dispatcher } from 'undici';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../domain/forwarding.ts';
 import { accessFor, hasDotSegments, routeClass, siteTarget, splitApiUrl, type Upstream } from '../domain/upstreams.ts';
+import { SharedRateLimiter, type RateLimitDecision } from '../plugins/rate-limiter.ts';
+import { TokenCache } from '../plugins/token-cache.ts';
 import { upstreamProblem } from '../plugins/upstream-client.ts';
 import type { GatewayContext } from './context.ts';
 
@@ -27,7 +28,7 @@ const HIDDEN = { hide: true } as FastifySchema;
 const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
 
 /** Verifies a bearer token if one is sent; never rejects here (public routes accept anyone). */
-async function readPrincipal(request: FastifyRequest, ctx: GatewayContext): Promise<void> {
+async function readPrincipal(request: FastifyRequest, tokens: TokenCache): Promise<void> {
   const header = request.headers.authorization;
   if (header === undefined) return;
   const match = BEARER.exec(header);
@@ -36,7 +37,7 @@ async function readPrincipal(request: FastifyRequest, ctx: GatewayContext): Prom
     return;
   }
   try {
-    request.principal = await verifyToken(ctx.jwt, match[1]);
+    request.principal = await tokens.verify(match[1]);
   } catch (error) {
     if (error instanceof ProblemError) request.tokenProblem = error;
     else throw error;
@@ -55,29 +56,29 @@ export async function registerProxyRoutes(app: App, ctx: GatewayContext, redis: 
   // Registered in its own scope: the catch-all body parser below must not replace the JSON
   // parser of the gateway's own routes.
   await app.register(async (scope) => {
-    await scope.register(rateLimit, {
-      global: false,
-      redis,
-      nameSpace: ctx.rateLimit.keyPrefix,
-      // Redis unreachable: let traffic through (readiness says redis is failing) rather than refuse it all.
-      skipOnError: true,
+    const limiter = new SharedRateLimiter(redis, {
+      keyPrefix: ctx.rateLimit.keyPrefix,
+      syncIntervalMs: ctx.rateLimit.syncIntervalMs,
+      now: () => ctx.now().getTime(),
     });
-    const keyOf = (request: FastifyRequest) => {
-      const target = splitApiUrl(request.url);
-      const client = request.principal ? `sub:${request.principal.subject}` : `ip:${request.ip}`;
-      return `${client}|${target?.service ?? '-'}|${target ? routeClass(target.service, request.method, target.path) : 'api'}`;
-    };
+    scope.addHook('onClose', async () => limiter.close());
     const allow = new Set(ctx.rateLimit.allow);
-    const limiters = {
-      api: scope.createRateLimit({ max: ctx.rateLimit.max, timeWindow: ctx.rateLimit.windowMs, keyGenerator: keyOf }),
-      auth: scope.createRateLimit({ max: ctx.rateLimit.authMax, timeWindow: ctx.rateLimit.windowMs, keyGenerator: keyOf }),
+    const limits = { api: ctx.rateLimit.max, auth: ctx.rateLimit.authMax };
+    const take = async (key: string, max: number): Promise<RateLimitDecision | undefined> => {
+      try {
+        return await limiter.take(key, max, ctx.rateLimit.windowMs);
+      } catch {
+        // Redis unreachable: let traffic through (readiness says redis is failing) rather than refuse it all.
+        return undefined;
+      }
     };
 
     // Bodies are forwarded as they came (bounded by the app's body limit), whatever their type.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-    scope.addHook('onRequest', async (request) => readPrincipal(request, ctx));
+    const tokens = new TokenCache(ctx.jwt);
+    scope.addHook('onRequest', async (request) => readPrincipal(request, tokens));
 
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
       const method = request.method;
@@ -88,12 +89,14 @@ export async function registerProxyRoutes(app: App, ctx: GatewayContext, redis: 
 
       if (ctx.rateLimit.enabled && !allow.has(request.ip)) {
         const cls = routeClass(upstream.name, method, target.path);
-        const limit = await limiters[cls](request);
-        if (!limit.isAllowed) {
-          reply.header('x-ratelimit-limit', String(limit.max)).header('x-ratelimit-remaining', String(limit.remaining));
-          if (limit.isExceeded) {
+        const client = request.principal ? `sub:${request.principal.subject}` : `ip:${request.ip}`;
+        const max = limits[cls];
+        const limit = await take(`${client}|${upstream.name}|${cls}`, max);
+        if (limit) {
+          reply.header('x-ratelimit-limit', String(max)).header('x-ratelimit-remaining', String(limit.remaining));
+          if (!limit.allowed) {
             ctx.metrics.rateLimited.inc({ upstream: upstream.name, class: cls });
-            throw rateLimited(limit.ttlInSeconds, limit.max, ctx.rateLimit.windowMs);
+            throw rateLimited(limit.retryAfterSeconds, max, ctx.rateLimit.windowMs);
           }
         }
       }

@@ -1,0 +1,203 @@
+// The gateway's rate limit: a fixed-window counter per key (client × upstream × route class)
+// shared by every replica through Redis, without a Redis round trip on most requests.
+//
+// Each replica keeps, per key, its last view of the shared count (`known`, what Redis answered
+// at its last sync) and the requests it admitted since (`pending`). A request is decided locally
+// when that view is fresh (younger than 3 sync intervals), the replica holds fewer than `batch`
+// unsynced admissions for the key, and view + pending is below the limit minus a headroom of
+// 4 × batch. Pending counts are added to Redis in one pipeline every sync interval. Every other
+// request — near the limit, a stale view, a full batch, or a limit too small to batch (batch is 5%
+// of the limit, rounded down: limits under 20 are always counted in Redis) — is counted in Redis
+// at once (INCRBY of itself plus the key's pending), which is exact.
+//
+// Bound across replicas: each replica holds at most `batch` unsynced admissions per key, and the
+// headroom absorbs four such batches, so with up to four replicas the limit holds; each further
+// replica can let through at most one more batch (5% of the limit) per window.
+// When Redis cannot be reached the limit fails open (see routes/proxy.ts).
+import type { Redis } from 'ioredis';
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  /** Requests left in this window after this one (0 when refused). */
+  remaining: number;
+  /** Seconds until the window resets (≥ 1). */
+  retryAfterSeconds: number;
+}
+
+export interface SharedRateLimiterOptions {
+  keyPrefix: string;
+  /** How often pending counts are added to Redis, in ms; 0 counts every request in Redis. */
+  syncIntervalMs: number;
+  now?: () => number;
+  /** Most keys remembered locally; beyond it, new keys are counted in Redis directly. */
+  maxEntries?: number;
+}
+
+interface Entry {
+  window: number;
+  resetAt: number;
+  /** The shared count Redis last answered for this key and window. */
+  known: number;
+  /** Admitted here since the last sync; not yet in Redis. */
+  pending: number;
+  syncedAt: number;
+}
+
+/** Share of the limit a replica may admit without telling Redis. */
+const BATCH_SHARE = 0.05;
+/** Replicas whose unsynced batches the headroom absorbs. */
+const HEADROOM_BATCHES = 4;
+/** A view older than this many sync intervals is refreshed before deciding locally. */
+const FRESH_INTERVALS = 3;
+
+export function batchFor(max: number): number {
+  return Math.floor(max * BATCH_SHARE);
+}
+
+export class SharedRateLimiter {
+  private readonly entries = new Map<string, Entry>();
+  private readonly redis: Redis;
+  private readonly keyPrefix: string;
+  private readonly syncIntervalMs: number;
+  private readonly now: () => number;
+  private readonly maxEntries: number;
+  private timer: NodeJS.Timeout | undefined;
+  private syncing: Promise<void> | undefined;
+
+  constructor(redis: Redis, options: SharedRateLimiterOptions) {
+    this.redis = redis;
+    this.keyPrefix = options.keyPrefix;
+    this.syncIntervalMs = options.syncIntervalMs;
+    this.now = options.now ?? Date.now;
+    this.maxEntries = options.maxEntries ?? 100_000;
+  }
+
+  /** Counts one request for `key`; rejects only if Redis fails while counting it exactly. */
+  async take(key: string, max: number, windowMs: number): Promise<RateLimitDecision> {
+    const t = this.now();
+    const window = Math.floor(t / windowMs);
+    const resetAt = (window + 1) * windowMs;
+    const retryAfterSeconds = Math.max(1, Math.ceil((resetAt - t) / 1000));
+    const entry = this.entryFor(key, window, resetAt);
+    const batch = this.syncIntervalMs > 0 ? batchFor(max) : 0;
+
+    if (
+      entry &&
+      batch >= 1 &&
+      entry.pending < batch &&
+      t - entry.syncedAt < FRESH_INTERVALS * this.syncIntervalMs &&
+      entry.known + entry.pending < max - HEADROOM_BATCHES * batch
+    ) {
+      entry.pending++;
+      this.scheduleSync();
+      return { allowed: true, remaining: max - entry.known - entry.pending, retryAfterSeconds };
+    }
+
+    // Exact: this request and whatever is pending for the key, counted in Redis now.
+    const add = 1 + (entry?.pending ?? 0);
+    if (entry) entry.pending = 0;
+    let total: number;
+    try {
+      total = await this.increment(key, window, add, resetAt);
+    } catch (error) {
+      // Not counted anywhere: give the pending ones back so a later sync may still add them.
+      if (entry && entry.window === window) entry.pending += add - 1;
+      throw error;
+    }
+    if (entry && entry.window === window) {
+      entry.known = Math.max(entry.known, total);
+      entry.syncedAt = this.now();
+    }
+    return { allowed: total <= max, remaining: Math.max(0, max - total), retryAfterSeconds };
+  }
+
+  /** Adds every pending count to Redis (one pipeline) and refreshes the views. */
+  async sync(): Promise<void> {
+    if (this.syncing) return this.syncing;
+    this.syncing = this.syncOnce().finally(() => (this.syncing = undefined));
+    return this.syncing;
+  }
+
+  /** Stops the timer and adds what is pending; never rejects. */
+  async close(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.sync().catch(() => undefined);
+  }
+
+  private entryFor(key: string, window: number, resetAt: number): Entry | undefined {
+    let entry = this.entries.get(key);
+    if (entry && entry.window === window) return entry;
+    if (!entry && this.entries.size >= this.maxEntries) {
+      this.forgetExpired();
+      if (this.entries.size >= this.maxEntries) return undefined;
+    }
+    // A new window starts from zero; anything still pending belonged to the old one (its key expires).
+    entry = { window, resetAt, known: 0, pending: 0, syncedAt: Number.NEGATIVE_INFINITY };
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  private redisKey(key: string, window: number): string {
+    return `${this.keyPrefix}${key}:${window}`;
+  }
+
+  private async increment(key: string, window: number, add: number, resetAt: number): Promise<number> {
+    const redisKey = this.redisKey(key, window);
+    const results = await this.redis.multi().incrby(redisKey, add).pexpireat(redisKey, resetAt + 1_000).exec();
+    const [error, total] = results?.[0] ?? [new Error('no reply from redis'), undefined];
+    if (error) throw error;
+    return Number(total);
+  }
+
+  private scheduleSync(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      // Failures are not fatal: the counts stay local (fail open) and the next sync retries them.
+      this.sync().catch(() => undefined);
+    }, this.syncIntervalMs);
+    this.timer.unref();
+  }
+
+  private async syncOnce(): Promise<void> {
+    const batch: Array<{ entry: Entry; key: string; add: number }> = [];
+    for (const [key, entry] of this.entries) {
+      if (entry.pending === 0) continue;
+      batch.push({ entry, key, add: entry.pending });
+      entry.pending = 0;
+    }
+    this.forgetExpired();
+    if (batch.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const { entry, key, add } of batch) {
+      const redisKey = this.redisKey(key, entry.window);
+      pipeline.incrby(redisKey, add).pexpireat(redisKey, entry.resetAt + 1_000);
+    }
+    let results: Array<[Error | null, unknown]> | null;
+    try {
+      results = await pipeline.exec();
+    } catch (error) {
+      for (const { entry, add } of batch) entry.pending += add;
+      throw error;
+    }
+    const syncedAt = this.now();
+    batch.forEach(({ entry, add }, i) => {
+      const [error, total] = results?.[i * 2] ?? [new Error('no reply from redis'), undefined];
+      if (error) {
+        entry.pending += add;
+        return;
+      }
+      entry.known = Math.max(entry.known, Number(total));
+      entry.syncedAt = syncedAt;
+    });
+    if ([...this.entries.values()].some((e) => e.pending > 0)) this.scheduleSync();
+  }
+
+  private forgetExpired(): void {
+    const t = this.now();
+    for (const [key, entry] of this.entries) {
+      if (entry.resetAt <= t && entry.pending === 0) this.entries.delete(key);
+    }
+  }
+}
