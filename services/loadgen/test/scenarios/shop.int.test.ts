@@ -80,7 +80,7 @@ describe('loadgen against the shop', () => {
     expect(total(users, 'shop_users_signups_total')).toBeGreaterThanOrEqual(3);
     const catalog = await (await fetch(`${shop.catalog.url}/metrics`)).text();
     expect(total(catalog, 'shop_catalog_searches_total')).toBeGreaterThanOrEqual(3);
-  });
+  }, 120_000);
 
   it('PUT /control takes effect: paused, no arrival is added; at a higher rate, arrivals come much faster', async () => {
     const paused = await put({ paused: true });
@@ -107,7 +107,7 @@ describe('loadgen against the shop', () => {
     process.stdout.write(`loadgen: 60 arrivals after PUT rate=25 in ${elapsedMs} ms\n`);
     expect(sample(await metrics(), 'shop_loadgen_target_rate')).toBe(25);
     await put({ rate: 0.5 });
-  });
+  }, 120_000);
 
   it('checkout and support through services that are not running fail with the step and reason', async () => {
     await put({ rate: 4, mix: { checkout: 1, support: 1 } });
@@ -128,7 +128,7 @@ describe('loadgen against the shop', () => {
     expect(total(text, 'shop_loadgen_requests_total', { scenario: 'checkout', step: 'signup' })).toBe(0);
     expect(outcome(text, 'checkout', 'ok')).toBe(0);
     expect(loadgen.output()).toContain('scenario failed');
-  });
+  }, 120_000);
 
   it('counts 429s from the gateway as rate_limited and keeps running', async () => {
     // Sign-up and login share 20 requests a minute per client; each sign-up journey uses two.
@@ -141,7 +141,7 @@ describe('loadgen against the shop', () => {
     expect(total(text, 'shop_loadgen_requests_total', { scenario: 'signup', status_class: '4xx' })).toBeGreaterThanOrEqual(1);
     expect(outcome(text, 'signup', 'failed')).toBe(0);
     expect((await fetch(`${loadgen.url}/livez`)).status).toBe(200);
-  });
+  }, 120_000);
 
   it('bad control input is a 400 problem and changes nothing', async () => {
     const before = await control();
@@ -152,7 +152,7 @@ describe('loadgen against the shop', () => {
     }
     const after = await control();
     expect({ ...after, inFlight: 0, arrivals: null }).toEqual({ ...before, inFlight: 0, arrivals: null });
-  });
+  }, 120_000);
 
   it('stops on SIGTERM with journeys in flight and exits 0', async () => {
     await put({ paused: false, rate: 20, mix: { browse: 1 } });
@@ -161,5 +161,5 @@ describe('loadgen against the shop', () => {
     const exit = await loadgen.exited;
     expect(exit, loadgen.output().slice(-3000)).toEqual({ code: 0, signal: null });
     expect(loadgen.output()).toContain('shutdown complete');
-  });
+  }, 120_000);
 });
