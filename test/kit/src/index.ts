@@ -6,3 +6,4 @@ export * from './kafka.ts';
 export * from './otlp.ts';
 export * from './infra.ts';
 export * from './k8s.ts';
+export * from './openapi-fuzz.ts';
