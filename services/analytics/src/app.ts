@@ -1,0 +1,51 @@
+// Builds the analytics app from its dependencies. No process concerns here (ports, signals,
+// migrations, Kafka): server.ts does those; tests call buildAnalyticsApp with real PostgreSQL and
+// wire the domain-event consumer themselves.
+import { createApp, createMetrics, pingDatabase, registerHttpFaults, type App, type HttpFaults, type JwtSettings, type Logger, type Pool } from '@shopwatch/platform';
+import { createAnalyticsMetrics, type AnalyticsMetrics } from './plugins/analytics-metrics.ts';
+import type { AnalyticsContext, RateLimitSettings } from './routes/context.ts';
+import { registerEventRoutes } from './routes/events.ts';
+import { registerFunnelRoutes } from './routes/funnel.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Analytics' business metrics, shared with the domain-event consumer (server.ts). */
+    analyticsMetrics: AnalyticsMetrics;
+  }
+}
+
+export interface AnalyticsDeps {
+  pool: Pool;
+  logger: Logger;
+  jwt: JwtSettings;
+  now?: () => Date;
+  rateLimit?: Partial<RateLimitSettings>;
+  /** Run-time faults (from FAULTS_FILE); none when absent. */
+  faults?: { current(): { http: HttpFaults } };
+}
+
+export const DEFAULT_RATE_LIMIT: RateLimitSettings = { max: 120, windowMs: 60_000, trustForwardedFor: true };
+
+export async function buildAnalyticsApp(deps: AnalyticsDeps): Promise<App> {
+  const serviceMetrics = createMetrics('analytics');
+  const metrics = createAnalyticsMetrics(serviceMetrics.registry);
+  const app = await createApp({
+    service: 'analytics',
+    description: 'Storefront click events and domain events for Shopwatch: the marketing funnel (view → add-to-cart → checkout → purchase) and its conversion.',
+    logger: deps.logger,
+    metrics: serviceMetrics,
+  });
+  const ctx: AnalyticsContext = {
+    pool: deps.pool,
+    jwt: deps.jwt,
+    metrics,
+    rateLimit: { ...DEFAULT_RATE_LIMIT, ...deps.rateLimit },
+    now: deps.now ?? (() => new Date()),
+  };
+  app.readiness.add('postgres', () => pingDatabase(deps.pool));
+  if (deps.faults) registerHttpFaults(app, deps.faults);
+  await registerEventRoutes(app, ctx);
+  registerFunnelRoutes(app, ctx);
+  app.decorate('analyticsMetrics', metrics);
+  return app;
+}
