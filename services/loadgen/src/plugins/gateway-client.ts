@@ -24,6 +24,8 @@ export interface RequestSpec {
   body?: unknown;
   token?: string;
   sessionId?: string;
+  /** Extra request headers (e.g. `idempotency-key`). */
+  headers?: Record<string, string>;
   /** Statuses that are a normal answer for this step; anything else fails the scenario (429 aside). */
   expect: readonly number[];
   signal?: AbortSignal;
@@ -55,7 +57,7 @@ export class GatewayClient {
 
   /** Sends one request for `scenario`, counted; resolves only with an expected status. */
   async send(scenario: ScenarioName, spec: RequestSpec): Promise<Answer> {
-    const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept: 'application/json' };
+    const headers: Record<string, string> = { ...spec.headers, 'user-agent': USER_AGENT, accept: 'application/json' };
     if (spec.token) headers['authorization'] = `Bearer ${spec.token}`;
     if (spec.sessionId) headers['x-session-id'] = spec.sessionId;
     let payload: string | undefined;

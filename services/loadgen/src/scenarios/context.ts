@@ -7,12 +7,17 @@ import type { Answer, RequestSpec } from '../plugins/gateway-client.ts';
 import type { OrderResult } from '../plugins/loadgen-metrics.ts';
 import type { SignedInShopper } from '../plugins/shoppers.ts';
 
-export type AnalyticsEventType = 'page_view' | 'product_view' | 'search' | 'add_to_cart' | 'checkout_started';
+export type AnalyticsEventType = 'page_view' | 'product_view' | 'search' | 'add_to_cart' | 'checkout_started' | 'purchase_completed' | 'support_contacted';
 
+/** A storefront click event as analytics takes it (the session id is added when sent). */
 export interface AnalyticsEvent {
   type: AnalyticsEventType;
   productId?: string;
   query?: string;
+  /** For search: how many results the shopper saw. */
+  results?: number;
+  /** For page_view: the storefront path. */
+  path?: string;
 }
 
 export interface ScenarioContext {

@@ -22,6 +22,9 @@ const DESTINATIONS = [
   { country: 'IT', postalCode: '20121', city: 'Milano' },
   { country: 'BE', postalCode: '1000', city: 'Bruxelles' },
   { country: 'DK', postalCode: '1050', city: 'København' },
+  { country: 'GB', postalCode: 'SW1A 1AA', city: 'London' },
+  { country: 'CH', postalCode: '8001', city: 'Zürich' },
+  { country: 'US', postalCode: '10001', city: 'New York' },
 ] as const;
 
 const TICKETS = [
@@ -29,6 +32,7 @@ const TICKETS = [
   { category: 'shipping', subject: 'Change delivery address', message: 'I would like my parcel delivered to my office instead. Is that still possible?' },
   { category: 'payment', subject: 'Charged twice?', message: 'My bank statement shows two pending charges for one order. Can you confirm only one will be captured?' },
   { category: 'product', subject: 'Question about materials', message: 'Is the handle dishwasher safe, and does the product come with a warranty?' },
+  { category: 'returns', subject: 'Returning a gift', message: 'I received this as a gift and would like to return it. How do I get a return label?' },
   { category: 'account', subject: 'Update my e-mail address', message: 'How can I change the e-mail address on my account?' },
   { category: 'other', subject: 'Gift wrapping', message: 'Do you offer gift wrapping and a personal note with the parcel?' },
 ] as const;
@@ -37,7 +41,7 @@ const TICKETS = [
 const UNIT_WEIGHT_GRAMS = 750;
 
 async function browse(ctx: ScenarioContext): Promise<void> {
-  const events: AnalyticsEvent[] = [{ type: 'page_view' }];
+  const events: AnalyticsEvent[] = [{ type: 'page_view', path: '/' }];
   let seen = await landing(ctx);
   await ctx.think();
   const categories = await ctx.send({ step: 'categories', method: 'GET', path: PATHS.categories, sessionId: ctx.sessionId, expect: [200] });
@@ -47,11 +51,11 @@ async function browse(ctx: ScenarioContext): Promise<void> {
     const slug = ctx.random.pick(slugs);
     const sort = ctx.random.pick(['newest', 'price_asc', 'price_desc', 'name'] as const);
     let page = await listProducts(ctx, 'category_page', { category: slug, sort, limit: 12 });
-    events.push({ type: 'page_view' });
+    events.push({ type: 'page_view', path: `/c/${slug}` });
     if (page.nextCursor && ctx.random.chance(0.3)) {
       await ctx.think();
       page = await listProducts(ctx, 'next_page', { category: slug, sort, limit: 12, cursor: page.nextCursor });
-      events.push({ type: 'page_view' });
+      events.push({ type: 'page_view', path: `/c/${slug}` });
     }
     if (page.products.length > 0) seen = page.products;
   }
@@ -69,7 +73,7 @@ async function searchJourney(ctx: ScenarioContext): Promise<void> {
   await ctx.think();
   const q = chooseSearchTerm(ctx.catalogue, () => ctx.random.next());
   const hits = await search(ctx, q);
-  const events: AnalyticsEvent[] = [{ type: 'page_view' }, { type: 'search', query: q }];
+  const events: AnalyticsEvent[] = [{ type: 'page_view', path: '/' }, { type: 'search', query: q, results: hits.length }];
   const opens = hits.length === 0 ? 0 : ctx.random.between(1, Math.min(2, hits.length));
   for (let i = 0; i < opens; i++) {
     await ctx.think();
@@ -84,10 +88,10 @@ async function cart(ctx: ScenarioContext): Promise<void> {
   const seen = await landing(ctx);
   await ctx.think();
   const product = await productPage(ctx, pickProduct(ctx, seen).id);
-  if (!product) return ctx.beacon([{ type: 'page_view' }]);
+  if (!product) return ctx.beacon([{ type: 'page_view', path: '/' }]);
   await stock(ctx, product.id);
   await ctx.think();
-  await ctx.beacon([{ type: 'page_view' }, { type: 'product_view', productId: product.id }, { type: 'add_to_cart', productId: product.id }]);
+  await ctx.beacon([{ type: 'page_view', path: '/' }, { type: 'product_view', productId: product.id }, { type: 'add_to_cart', productId: product.id }]);
 }
 
 /** Signed in: picks one or two products in stock, asks for a shipping quote, orders and waits for the outcome. */
@@ -127,15 +131,17 @@ async function checkout(ctx: ScenarioContext): Promise<void> {
     method: 'POST',
     path: PATHS.orders,
     token: shopper.token,
+    // As the storefront does: a retried click must not order twice.
+    headers: { 'idempotency-key': `${ctx.sessionId}-order` },
     body: { items, shipping: { ...destination, method } },
     expect: [201, 202],
   });
   const orderId = (placed.body as { id?: unknown }).id;
   if (typeof orderId !== 'string') throw new ScenarioFailure('unexpected_response', 'place_order', 'order answer without id');
-  await waitForOrder(ctx, orderId, shopper.token);
+  if ((await waitForOrder(ctx, orderId, shopper.token)) === 'confirmed') await ctx.beacon([{ type: 'purchase_completed' }]);
 }
 
-async function waitForOrder(ctx: ScenarioContext, orderId: string, token: string): Promise<void> {
+async function waitForOrder(ctx: ScenarioContext, orderId: string, token: string): Promise<'confirmed' | 'cancelled'> {
   const deadline = ctx.now() + ctx.orderTimeoutMs;
   for (;;) {
     await ctx.sleep(ctx.orderPollMs);
@@ -143,7 +149,7 @@ async function waitForOrder(ctx: ScenarioContext, orderId: string, token: string
     const status = (answer.body as { status?: unknown }).status;
     if (status === 'confirmed' || status === 'cancelled') {
       ctx.recordOrder(status);
-      return;
+      return status;
     }
     if (ctx.now() >= deadline) {
       ctx.recordOrder('timeout');
@@ -167,6 +173,7 @@ async function support(ctx: ScenarioContext): Promise<void> {
   await ctx.think();
   const ticket = ctx.random.pick(TICKETS);
   await ctx.send({ step: 'ticket', method: 'POST', path: PATHS.tickets, token: shopper.token, body: { ...ticket }, expect: [200, 201, 202] });
+  await ctx.beacon([{ type: 'support_contacted' }]);
 }
 
 export const SCENARIO_DEFINITIONS: Record<ScenarioName, ScenarioDefinition> = {
