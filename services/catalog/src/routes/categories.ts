@@ -33,7 +33,7 @@ export function registerCategoryRoutes(app: App, ctx: CatalogContext): void {
     '/categories/:id',
     { preHandler: admin, schema: { tags, params: IdParams, body: CategoryUpdate, response: { 200: Category, 400: Problem, 401: Problem, 403: Problem, 404: Problem } } },
     async (request) => {
-      const category = await repo.updateCategory(ctx.pool, request.params.id, request.body);
+      const category = await repo.updateCategory(ctx.pool, request.params.id, request.body).catch(mapWriteError);
       if (!category) throw problems.notFound(`Category ${request.params.id}`);
       return category;
     },

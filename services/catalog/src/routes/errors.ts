@@ -1,5 +1,6 @@
-// Database constraint violations caused by the request (duplicate SKU, unknown category) are the
-// client's problem and get a 4xx saying which field; everything else stays a 500.
+// Database constraint violations caused by the request (duplicate SKU, unknown category) and text
+// PostgreSQL cannot store (a NUL character, valid in JSON strings) are the client's problem and
+// get a 4xx; everything else stays a 500.
 import { ProblemError, sqlState } from '@shopwatch/platform';
 
 export function mapWriteError(error: unknown): never {
@@ -13,6 +14,10 @@ export function mapWriteError(error: unknown): never {
     throw new ProblemError(422, 'unknown-reference', 'Unprocessable Content', 'A referenced record does not exist.', {
       errors: [{ field: '/body/categoryId', message: 'does not reference an existing category' }],
     });
+  }
+  if (state === '22021' || state === '22P05') {
+    // invalid byte sequence / untranslatable character: PostgreSQL text cannot hold U+0000.
+    throw new ProblemError(400, 'unstorable-text', 'Bad Request', 'A text field contains a character that cannot be stored (U+0000).');
   }
   throw error;
 }
