@@ -22,3 +22,4 @@ export * from './inventory.ts';
 export * from './payments.ts';
 export * from './shipping.ts';
 export * from './orders.ts';
+export * from './support.ts';

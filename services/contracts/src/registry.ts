@@ -8,6 +8,7 @@ import { inventoryEvents } from './inventory.ts';
 import { ordersEvents } from './orders.ts';
 import { paymentsEvents } from './payments.ts';
 import { shippingEvents } from './shipping.ts';
+import { supportEvents } from './support.ts';
 
 export interface EventDefinition {
   readonly topic: string;
@@ -20,6 +21,7 @@ export const eventDefinitions = {
   ...paymentsEvents,
   ...shippingEvents,
   ...ordersEvents,
+  ...supportEvents,
 } as const satisfies Record<string, EventDefinition>;
 
 export type EventDefinitions = typeof eventDefinitions;
