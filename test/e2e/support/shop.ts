@@ -75,9 +75,10 @@ export interface OrderRequest {
 
 export interface OrderView {
   id: string;
-  status: 'pending' | 'confirmed' | 'cancelled';
-  reason?: string;
-  failedStep?: string;
+  /** `cancelling` while compensations run; `confirmed` and `cancelled` are terminal. */
+  status: 'pending' | 'cancelling' | 'confirmed' | 'cancelled';
+  reason?: string | null;
+  failedStep?: string | null;
   [field: string]: unknown;
 }
 
@@ -424,7 +425,7 @@ export class Shop {
       `order ${orderId} confirmed or cancelled`,
       async () => {
         const order = await this.order(token, orderId);
-        return order.status === 'pending' ? false : order;
+        return isTerminal(order) ? order : false;
       },
       { timeoutMs, intervalMs: 250 },
     );
@@ -442,7 +443,7 @@ export class Shop {
         const pending = orderIds.filter((id) => !done.has(id));
         for (let i = 0; i < pending.length; i += 8) {
           const views = await Promise.all(pending.slice(i, i + 8).map((id) => this.order(token, id)));
-          for (const view of views) if (view.status !== 'pending') done.set(view.id, view);
+          for (const view of views) if (isTerminal(view)) done.set(view.id, view);
         }
         if (done.size < orderIds.length) throw new Error(`${orderIds.length - done.size} still pending`);
         return true;
@@ -456,6 +457,10 @@ export class Shop {
   async metrics(name: ShopService): Promise<string> {
     return (await fetch(`${this.url(name)}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
   }
+}
+
+export function isTerminal(order: OrderView): boolean {
+  return order.status === 'confirmed' || order.status === 'cancelled';
 }
 
 /** The value of one series in Prometheus text, 0 when absent. `labels` must all match. */
