@@ -63,17 +63,12 @@ export class ShopperPool {
     return this.signUp(send, random);
   }
 
-  /** Signs up and logs in a new account; it joins the pool while the pool has room. */
+  /** Signs up and logs in a new account; it joins the pool (once signed up) while the pool has room. */
   async signUp(send: Send, random: Random): Promise<SignedInShopper> {
     const work = this.#signUp(send, random);
     this.#pending.add(work);
     try {
-      const shopper = await work;
-      if (this.#shoppers.length < this.#options.size) {
-        this.#shoppers.push(shopper);
-        this.#options.onSizeChange?.(this.#shoppers.length);
-      }
-      return shopper;
+      return await work;
     } finally {
       this.#pending.delete(work);
     }
@@ -94,7 +89,12 @@ export class ShopperPool {
       body: { email: shopper.email, password: shopper.password, displayName: shopper.displayName },
       expect: [201],
     });
-    return this.#login(shopper, send);
+    // Pooled before logging in: an account whose first login is rate-limited logs in on next use.
+    if (this.#shoppers.length < this.#options.size) {
+      this.#shoppers.push(shopper);
+      this.#options.onSizeChange?.(this.#shoppers.length);
+    }
+    return this.#fresh(shopper, send);
   }
 
   async #fresh(shopper: Shopper, send: Send): Promise<SignedInShopper> {

@@ -53,7 +53,8 @@ it('places orders through the gateway and follows each to confirmed or cancelled
   const cancelled = sample(text, 'shop_loadgen_orders_total', { result: 'cancelled' }) ?? 0;
   const ok = sample(text, 'shop_loadgen_scenarios_total', { scenario: 'checkout', outcome: 'ok' }) ?? 0;
   const failed = sample(text, 'shop_loadgen_scenarios_total', { scenario: 'checkout', outcome: 'failed' }) ?? 0;
-  process.stdout.write(`loadgen checkout: ok=${ok} failed=${failed} confirmed=${confirmed} cancelled=${cancelled}\n`);
+  const rssMb = Math.round((sample(text, 'process_resident_memory_bytes') ?? 0) / 1e6);
+  process.stdout.write(`loadgen checkout: ok=${ok} failed=${failed} confirmed=${confirmed} cancelled=${cancelled} loadgen_rss_mb=${rssMb}\n`);
   // A completed checkout is one that saw its order reach a terminal state, and only that.
   expect(ok).toBe(confirmed + cancelled);
   expect(confirmed).toBeGreaterThanOrEqual(3);

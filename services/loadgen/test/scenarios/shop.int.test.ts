@@ -104,8 +104,10 @@ describe('loadgen against the shop', () => {
     }, LONG);
     const elapsedMs = Date.now() - startedAt;
     // Printed, not asserted (a loaded machine may be slow): the observed rate after the change.
-    process.stdout.write(`loadgen: 60 arrivals after PUT rate=25 in ${elapsedMs} ms\n`);
-    expect(sample(await metrics(), 'shop_loadgen_target_rate')).toBe(25);
+    const afterBurst = await metrics();
+    const rssMb = Math.round((sample(afterBurst, 'process_resident_memory_bytes') ?? 0) / 1e6);
+    process.stdout.write(`loadgen: 60 arrivals after PUT rate=25 in ${elapsedMs} ms; loadgen_rss_mb=${rssMb}\n`);
+    expect(sample(afterBurst, 'shop_loadgen_target_rate')).toBe(25);
     await put({ rate: 0.5 });
   }, 120_000);
 
