@@ -210,7 +210,7 @@ describe('messages that are not replies to a running saga', () => {
       const records = f.collector.records.filter((r) => r.topic === f.topics.deadLetter);
       return records.length >= 4 ? records : undefined;
     });
-    const reasons = Object.fromEntries(dead.map((r) => [r.key, r.headers[DEAD_LETTER_HEADERS.reason]]));
+    const reasons = Object.fromEntries(dead.map((r): [string, string | undefined] => [r.key ?? '', r.headers[DEAD_LETTER_HEADERS.reason]]));
     expect(reasons).toEqual({ 'poison-1': 'unparseable', 'poison-2': 'invalid-envelope', 'poison-3': 'invalid-payload', 'stray-order': 'handler-rejected' });
     expect(dead.every((r) => r.headers[DEAD_LETTER_HEADERS.originalTopic] === topic)).toBe(true);
 

@@ -81,7 +81,17 @@ export interface FixtureOptions {
   saga?: boolean;
 }
 
-async function startCatalog(): Promise<{ app: App; pool: Pool; db: TestDatabase; url: string; products: Products }> {
+export interface CatalogFixture {
+  app: App;
+  pool: Pool;
+  db: TestDatabase;
+  url: string;
+  products: Products;
+  close(): Promise<void>;
+}
+
+/** A real catalog app on its own database, listening on a loopback port, with four products. */
+export async function startCatalog(): Promise<CatalogFixture> {
   const db = await createTestDatabase('orders-catalog');
   await migrateCatalog(db.url);
   const pool = createPool({ connectionString: db.url, max: 4 });
@@ -102,7 +112,19 @@ async function startCatalog(): Promise<{ app: App; pool: Pool; db: TestDatabase;
     return res.json<{ id: string }>().id;
   };
   const products = { widget: await product('WIDGET', 1250, 'EUR'), gadget: await product('GADGET', 500, 'EUR'), dollar: await product('DOLLAR', 999, 'USD'), retired: await product('RETIRED', 100, 'EUR', false) };
-  return { app, pool, db, url, products };
+  return {
+    app,
+    pool,
+    db,
+    url,
+    products,
+    async close() {
+      await app.close();
+      await app.catalogViews.close();
+      await pool.end();
+      await db.drop();
+    },
+  };
 }
 
 export async function startOrders(options: FixtureOptions = {}): Promise<OrdersFixture> {
@@ -134,7 +156,8 @@ export async function startOrders(options: FixtureOptions = {}): Promise<OrdersF
   await app.ready();
 
   const client: KafkaClient = createKafkaClient({ brokers, clientId: 'orders-test' });
-  await ensureTopics(client, Object.values(topics).map((topic) => ({ topic, partitions: 1 })));
+  const allTopics = [topics.ordersEvents, topics.inventoryCommands, topics.paymentsCommands, topics.shippingCommands, topics.inventoryEvents, topics.paymentsEvents, topics.shippingEvents, topics.deadLetter];
+  await ensureTopics(client, allTopics.map((topic) => ({ topic, partitions: 1 })));
   const collector = await startCollector(brokers, [topics.ordersEvents, topics.inventoryCommands, topics.paymentsCommands, topics.shippingCommands, topics.deadLetter]);
   const producer: EventProducer = createEventProducer({ client, registry: app.metrics.registry });
   await producer.connect();
@@ -204,13 +227,10 @@ export async function startOrders(options: FixtureOptions = {}): Promise<OrdersF
       await replies.disconnect();
       await collector.stop();
       await app.close();
-      await catalog.app.close();
-      await catalog.app.catalogViews.close();
-      await deleteTopics(client, Object.values(topics)).catch(() => undefined);
+      await deleteTopics(client, allTopics).catch(() => undefined);
       await pool.end();
-      await catalog.pool.end();
       await db.drop();
-      await catalog.db.drop();
+      await catalog.close();
     },
   };
 }
