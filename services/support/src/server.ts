@@ -1,5 +1,5 @@
 // Support process: validate config, start tracing (before anything it instruments is imported),
-// migrate, build the app, listen; shut down in reverse on SIGTERM.
+// migrate, build the app, run the outbox relay, listen; shut down in reverse on SIGTERM.
 import { createLogger, loadConfig, startOrExit, startTracing } from '@shopwatch/platform';
 import { SupportConfigSchema } from './config.ts';
 
@@ -22,9 +22,18 @@ startOrExit(async () => {
   }
   const pool = platform.createPool({ connectionString: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE, applicationName: 'support' });
   const faults = platform.watchFaults({ schema: platform.HttpFaultsSchemaFile, file: config.FAULTS_FILE, logger });
-  const app = await buildSupportApp({ faults, pool, logger, jwt: { secret: config.JWT_SECRET } });
-  // Runs after in-flight requests finished: then the pool closes.
+  const app = await buildSupportApp({ faults, pool, logger, jwt: { secret: config.JWT_SECRET }, eventsTopic: config.EVENTS_TOPIC });
+
+  // One onClose hook, after in-flight requests finished: the relay publishes what it holds and
+  // stops, the producer flushes, and only then the pool closes.
+  let stopRelay = async () => undefined as void;
+  if (config.OUTBOX_RELAY) {
+    const kafka = platform.createKafkaClient({ brokers: platform.parseBrokers(config.KAFKA_BROKERS), clientId: 'support', logger });
+    if (config.KAFKA_ENSURE_TOPICS) await platform.ensureTopics(kafka, [config.EVENTS_TOPIC]);
+    stopRelay = await platform.attachOutboxRelay(app, { pool, kafka, logger });
+  }
   app.addHook('onClose', async () => {
+    await stopRelay();
     faults.stop();
     await pool.end();
     await tracing.shutdown();

@@ -7,4 +7,6 @@ export interface SupportContext {
   jwt: JwtSettings;
   metrics: SupportMetrics;
   now: () => Date;
+  /** Where ticket facts are written (through the outbox). */
+  eventsTopic: string;
 }

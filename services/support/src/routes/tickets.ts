@@ -2,12 +2,19 @@
 // only (someone else's ticket is a 404, not a 403, so ids cannot be probed); the admin role is
 // the support agent and sees every ticket. State changes run in one transaction with the ticket
 // row locked, so two replies or a reply and a resolve cannot interleave; metrics move after commit.
-import { problems, ProblemError, requireAuth, withTransaction, type App, type PoolClient, type Principal } from '@shopwatch/platform';
+import { makeEvent } from '@shopwatch/contracts';
+import { enqueue, problems, ProblemError, requireAuth, withTransaction, type App, type PoolClient, type Principal } from '@shopwatch/platform';
 import { transition, type Actor, type TicketAction, type TransitionResult } from '../domain/ticket.ts';
 import * as repo from '../plugins/ticket-repository.ts';
 import { IdParams, Problem } from '../schemas/common.ts';
 import { NoBody, RatingCreate, ReplyCreate, Ticket, TicketCreate, TicketListQuery, TicketPage, TicketWithConversation } from '../schemas/ticket.ts';
 import type { SupportContext } from './context.ts';
+
+const SOURCE = '/services/support';
+
+function seconds(from: Date, to: Date): number {
+  return Math.max(0, (to.getTime() - from.getTime()) / 1000);
+}
 
 function principalOf(request: { principal?: Principal | undefined }): Principal {
   if (!request.principal) throw problems.unauthorized();
@@ -56,6 +63,17 @@ export function registerTicketRoutes(app: App, ctx: SupportContext): void {
         reopened: next.result.reopened ?? false,
         ...extra,
       });
+      if (next.result.resolutionSeconds !== undefined) {
+        const data = {
+          ticketId: id,
+          userId: ticket.userId,
+          category: ticket.category,
+          resolvedBy: wanted.actor,
+          resolutionSeconds: next.result.resolutionSeconds,
+          ...(stored.firstResponseAt ? { firstResponseSeconds: seconds(stored.createdAt, stored.firstResponseAt) } : {}),
+        };
+        await enqueue(client, makeEvent('shop.support.ticket.resolved', id, data, { source: SOURCE, now: () => now }), { topic: ctx.eventsTopic });
+      }
       return { ok: true as const, ticket, result: next.result, actor: wanted.actor };
     });
     if (!outcome.ok) refuse(outcome.reason, outcome.detail);
@@ -80,6 +98,8 @@ export function registerTicketRoutes(app: App, ctx: SupportContext): void {
       const created = await withTransaction(ctx.pool, async (client) => {
         const ticket = await repo.insertTicket(client, { userId: principal.subject, subject: body.subject, category: body.category, orderId: body.orderId ?? null, now });
         const message = await repo.insertMessage(client, { ticketId: ticket.id, authorId: principal.subject, authorRole: 'shopper', body: body.message, now });
+        const data = { ticketId: ticket.id, userId: ticket.userId, category: ticket.category, ...(ticket.orderId ? { orderId: ticket.orderId } : {}) };
+        await enqueue(client, makeEvent('shop.support.ticket.opened', ticket.id, data, { source: SOURCE, now: () => now }), { topic: ctx.eventsTopic });
         return { ...ticket, messages: [message] };
       });
       ctx.metrics.opened.inc({ category: created.category });

@@ -79,6 +79,21 @@ describe('the conversation', () => {
 
     const read = await f.app.inject({ method: 'GET', url: `/tickets/${ticket.id}`, headers: f.alice });
     expect(read.json<TicketBody>().messages?.map((m) => m.authorRole)).toEqual(['shopper', 'agent', 'agent', 'shopper']);
+
+    // Opening and resolving wrote facts to the outbox (same transactions), keyed by the ticket.
+    const { rows } = await f.pool.query<{ event_type: string; topic: string; event_key: string; envelope: { data: Record<string, unknown> } }>(
+      'SELECT event_type, topic, event_key, envelope FROM outbox WHERE event_key = $1 ORDER BY seq',
+      [ticket.id],
+    );
+    expect(rows.map((r) => [r.event_type, r.topic])).toEqual([
+      ['shop.support.ticket.opened', 'shop.support.events.v1'],
+      ['shop.support.ticket.resolved', 'shop.support.events.v1'],
+    ]);
+    expect(rows[0]?.envelope.data).toEqual({ ticketId: ticket.id, userId: 'user-alice', category: 'shipping', orderId: 'order-123' });
+    expect(rows[1]?.envelope.data).toMatchObject({ ticketId: ticket.id, resolvedBy: 'shopper', category: 'shipping' });
+    expect(rows[1]?.envelope.data['firstResponseSeconds']).toBeGreaterThanOrEqual(120);
+    expect(rows[1]?.envelope.data['resolutionSeconds']).toBeGreaterThanOrEqual(180);
+    expect(JSON.stringify(rows)).not.toContain('It has been a week');
   });
 
   it('a shopper reply reopens a resolved ticket; once rated it stays closed', async () => {
