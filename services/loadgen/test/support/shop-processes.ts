@@ -1,10 +1,10 @@
-// The shop loadgen drives, as real processes on loopback: catalog (seeded) and users, each on a
-// fresh PostgreSQL database, and the gateway in front of them on real Redis. Every other upstream
-// points at a closed port, so the gateway answers for it with 503 upstream-unavailable.
+// The shop loadgen drives, as real processes on loopback: catalog (seeded), users and support, each
+// on a fresh PostgreSQL database, and the gateway in front of them on real Redis. Every other
+// upstream points at a closed port, so the gateway answers for it with 503 upstream-unavailable.
 import path from 'node:path';
 import { loadSeed, migrateCatalog } from '@shopwatch/catalog';
 import { createPool } from '@shopwatch/platform';
-import { createTestDatabase, infraEnv, repoRoot, spawnService, type ServiceProcess, type TestDatabase } from '@shopwatch/testkit';
+import { createTestDatabase, infraEnv, repoRoot, spawnService, uniqueName, type ServiceProcess, type TestDatabase } from '@shopwatch/testkit';
 
 export const JWT_SECRET = 'loadgen-test-secret-with-at-least-32-characters';
 export const CLOSED_URL = 'http://127.0.0.1:1';
@@ -15,6 +15,7 @@ export interface Shop {
   gateway: ServiceProcess;
   catalog: ServiceProcess;
   users: ServiceProcess;
+  support: ServiceProcess;
   close(): Promise<void>;
 }
 
@@ -43,16 +44,24 @@ export async function startShop(gatewayEnv: Record<string, string> = {}): Promis
     }
     const usersDb = await createTestDatabase('loadgen-users');
     dbs.push(usersDb);
+    const supportDb = await createTestDatabase('loadgen-support');
+    dbs.push(supportDb);
 
-    const [catalog, users] = await Promise.all([
+    const kafkaBrokers = infraEnv().kafkaBrokers.join(',');
+    const [catalog, users, support] = await Promise.all([
       spawnService({
         name: 'catalog',
         script: script('catalog'),
-        env: { DATABASE_URL: catalogDb.url, KAFKA_BROKERS: infraEnv().kafkaBrokers.join(','), JWT_SECRET, RUN_MIGRATIONS: 'false', LOG_LEVEL: 'warn' },
+        env: { DATABASE_URL: catalogDb.url, KAFKA_BROKERS: kafkaBrokers, JWT_SECRET, RUN_MIGRATIONS: 'false', LOG_LEVEL: 'warn' },
       }),
       spawnService({ name: 'users', script: script('users'), env: { DATABASE_URL: usersDb.url, JWT_SECRET, LOG_LEVEL: 'warn' } }),
+      spawnService({
+        name: 'support',
+        script: script('support'),
+        env: { DATABASE_URL: supportDb.url, KAFKA_BROKERS: kafkaBrokers, JWT_SECRET, EVENTS_TOPIC: uniqueName('loadgen-support-events'), LOG_LEVEL: 'warn' },
+      }),
     ]);
-    started.push(catalog, users);
+    started.push(catalog, users, support);
     const gateway = await spawnService({
       name: 'gateway',
       script: script('gateway'),
@@ -61,7 +70,8 @@ export async function startShop(gatewayEnv: Record<string, string> = {}): Promis
         JWT_SECRET,
         CATALOG_URL: catalog.url,
         USERS_URL: users.url,
-        ...Object.fromEntries(['INVENTORY', 'ORDERS', 'PAYMENTS', 'SHIPPING', 'NOTIFICATIONS', 'SUPPORT', 'ANALYTICS'].map((s) => [`${s}_URL`, CLOSED_URL])),
+        SUPPORT_URL: support.url,
+        ...Object.fromEntries(['INVENTORY', 'ORDERS', 'PAYMENTS', 'SHIPPING', 'NOTIFICATIONS', 'ANALYTICS'].map((s) => [`${s}_URL`, CLOSED_URL])),
         // The API budget is not what these tests exercise (one client drives hundreds of journeys);
         // the sign-up/login budget stays at its default of 20 a minute.
         RATE_LIMIT_MAX: '1000000',
@@ -70,7 +80,7 @@ export async function startShop(gatewayEnv: Record<string, string> = {}): Promis
       },
     });
     started.push(gateway);
-    return { gateway, catalog, users, close };
+    return { gateway, catalog, users, support, close };
   } catch (error) {
     await close();
     throw error;
