@@ -86,6 +86,14 @@ bench-catalog: install infra-up ## Benchmark catalog GET /products/:id: telemetr
 bench-gateway: install infra-up ## Benchmark the gateway: throughput and p99 through it vs calling catalog directly
 	scripts/with-env.sh node bench/gateway/run.ts
 
+.PHONY: bench-rss
+bench-rss: install infra-up ## Idle and under-load RSS of every service process (JS build, telemetry on); target idle ≤ 120 MB
+	scripts/with-env.sh node bench/rss/run.ts
+
+.PHONY: bench-checkout
+bench-checkout: install infra-up ## Benchmark the checkout saga: orders/s reaching confirmed/cancelled and p50/p99 POST → terminal
+	scripts/with-env.sh node bench/checkout/run.ts
+
 .PHONY: operator-run
 operator-run: install cluster-up ## Run the operator locally against .local/kubeconfig (installs the CRD first)
 	scripts/operator-run.sh
