@@ -1,4 +1,4 @@
-import { CATALOG_VIEWS_TOPIC, DEAD_LETTER_TOPIC, ORDERS_EVENTS_TOPIC } from '@shopwatch/contracts';
+import { CATALOG_VIEWS_TOPIC, DEAD_LETTER_TOPIC, ORDERS_EVENTS_TOPIC, SUPPORT_EVENTS_TOPIC } from '@shopwatch/contracts';
 import { loadConfig, withBaseConfig } from '@shopwatch/platform';
 import { Type, type Static } from 'typebox';
 
@@ -16,6 +16,7 @@ export const AnalyticsConfigSchema = withBaseConfig({
   KAFKA_ENSURE_TOPICS: Type.Boolean({ default: true }),
   CATALOG_VIEWS_TOPIC: Topic(CATALOG_VIEWS_TOPIC),
   ORDERS_EVENTS_TOPIC: Topic(ORDERS_EVENTS_TOPIC),
+  SUPPORT_EVENTS_TOPIC: Topic(SUPPORT_EVENTS_TOPIC),
   DEAD_LETTER_TOPIC: Topic(DEAD_LETTER_TOPIC),
   CONSUMER_GROUP: Type.String({ pattern: '^[a-zA-Z0-9._-]{1,200}$', default: 'analytics' }),
   /** A new consumer group starts at the topics' beginning (history counted in its own minutes) instead of now. */

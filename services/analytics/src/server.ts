@@ -38,7 +38,7 @@ startOrExit(async () => {
   const stops: Array<() => Promise<void>> = [];
   if (config.EVENT_CONSUMER) {
     const kafka = platform.createKafkaClient({ brokers: platform.parseBrokers(config.KAFKA_BROKERS), clientId: 'analytics', logger });
-    const topics = [config.CATALOG_VIEWS_TOPIC, config.ORDERS_EVENTS_TOPIC];
+    const topics = [config.CATALOG_VIEWS_TOPIC, config.ORDERS_EVENTS_TOPIC, config.SUPPORT_EVENTS_TOPIC];
     if (config.KAFKA_ENSURE_TOPICS) await platform.ensureTopics(kafka, [...topics, config.DEAD_LETTER_TOPIC]);
     const consumer = await platform.startEventConsumer({
       client: kafka,

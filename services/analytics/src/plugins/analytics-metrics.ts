@@ -9,6 +9,7 @@ export interface AnalyticsMetrics {
   searches: Counter<'outcome'>;
   cancelledOrders: Counter;
   revenue: Counter<'currency'>;
+  supportContacts: Counter<'category'>;
 }
 
 export function createAnalyticsMetrics(registry: Registry): AnalyticsMetrics {
@@ -36,6 +37,12 @@ export function createAnalyticsMetrics(registry: Registry): AnalyticsMetrics {
       name: 'shop_analytics_revenue_cents_total',
       help: 'Confirmed order value in minor units (cents), by currency.',
       labelNames: ['currency'] as const,
+      registers: [registry],
+    }),
+    supportContacts: new Counter({
+      name: 'shop_analytics_support_contacts_total',
+      help: 'Support tickets opened (from the support events topic), by ticket category.',
+      labelNames: ['category'] as const,
       registers: [registry],
     }),
   };

@@ -1,4 +1,5 @@
-// Domain events into the funnel: catalog's product views and orders' milestones. Each event runs
+// Domain events into the funnel: catalog's product views and orders' milestones (and support's
+// opened tickets, counted as "contacted support" beside the funnel). Each event runs
 // through the inbox (handleOnce), so a redelivered event is recognised by its id and counted once;
 // the bucket update commits in the same transaction as the inbox row. Valid events of other types
 // on these topics are not funnel facts and are skipped (counted as ignored). Unparseable or
@@ -19,6 +20,13 @@ export interface DomainEventHandlerOptions {
 export function createDomainEventHandler(options: DomainEventHandlerOptions): EventHandler {
   const now = options.now ?? (() => new Date());
   return async (event) => {
+    if (event.type === 'shop.support.ticket.opened') {
+      // Only a counter moves, but through the inbox all the same, so a redelivery is not counted twice.
+      const outcome = await handleOnce(options.pool, options.consumerGroup, event, async () => undefined, options.inboxMetrics);
+      options.metrics.ingested.inc({ type: event.type, outcome: outcome.status === 'handled' ? 'accepted' : 'duplicate' });
+      if (outcome.status === 'handled') options.metrics.supportContacts.inc({ category: event.data.category });
+      return;
+    }
     const hit = hitOfDomainEvent(event, now());
     if (!hit) {
       options.metrics.ingested.inc({ type: event.type, outcome: 'ignored' });

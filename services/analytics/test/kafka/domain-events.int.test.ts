@@ -22,6 +22,7 @@ const brokers = infraEnv().kafkaBrokers;
 const base = uniqueName('test.analytics');
 const viewsTopic = `${base}.views`;
 const ordersTopic = `${base}.orders`;
+const supportTopic = `${base}.support`;
 const deadLetterTopic = `${base}.deadletter`;
 const group = `${base}-group`;
 
@@ -34,14 +35,14 @@ let collector: Collector;
 beforeAll(async () => {
   f = await startAnalytics();
   client = createKafkaClient({ brokers, clientId: 'analytics-domain-events-test' });
-  await ensureTopics(client, [viewsTopic, ordersTopic, deadLetterTopic].map((topic) => ({ topic, partitions: 1 })));
+  await ensureTopics(client, [viewsTopic, ordersTopic, supportTopic, deadLetterTopic].map((topic) => ({ topic, partitions: 1 })));
   collector = await startCollector(brokers, [deadLetterTopic]);
-  producer = createEventProducer({ client, registry: f.app.metrics.registry, topicOf: (event) => (event.type.startsWith('shop.catalog.') ? viewsTopic : ordersTopic) });
+  producer = createEventProducer({ client, registry: f.app.metrics.registry, topicOf: (event) => (event.type.startsWith('shop.catalog.') ? viewsTopic : event.type.startsWith('shop.support.') ? supportTopic : ordersTopic) });
   await producer.connect();
   consumer = await startEventConsumer({
     client,
     groupId: group,
-    topics: [viewsTopic, ordersTopic],
+    topics: [viewsTopic, ordersTopic, supportTopic],
     registry: f.app.metrics.registry,
     fromBeginning: true,
     deadLetterTopic,
@@ -54,7 +55,7 @@ afterAll(async () => {
   await consumer?.stop();
   await producer?.disconnect();
   await collector?.stop();
-  if (client) await deleteTopics(client, [viewsTopic, ordersTopic, deadLetterTopic]);
+  if (client) await deleteTopics(client, [viewsTopic, ordersTopic, supportTopic, deadLetterTopic]);
   await f?.close();
 });
 
@@ -126,6 +127,18 @@ describe('domain events → funnel', () => {
     await handled([next]);
     expect(await f.metric('shop_analytics_events_ingested_total', { type: 'shop.catalog.product.deleted', outcome: 'ignored' })).toBe(1);
     expect(collector.records.some((r) => r.key === 'p-9')).toBe(false);
+  });
+});
+
+describe('support facts', () => {
+  it('an opened ticket counts as a support contact by category, once however often it is delivered', async () => {
+    const ticketId = crypto.randomUUID();
+    const opened = makeEvent('shop.support.ticket.opened', ticketId, { ticketId, userId: 'user-1', category: 'shipping' }, { source: '/services/support', now });
+    const resolved = makeEvent('shop.support.ticket.resolved', ticketId, { ticketId, userId: 'user-1', category: 'shipping', resolvedBy: 'agent', resolutionSeconds: 60 }, { source: '/services/support', now });
+    await producer.publish([opened, opened, resolved]);
+    await waitFor('resolved skipped as not a funnel fact', async () => (await f.metric('shop_analytics_events_ingested_total', { type: 'shop.support.ticket.resolved', outcome: 'ignored' })) === 1, { timeoutMs: 45_000 });
+    expect(await f.metric('shop_analytics_support_contacts_total', { category: 'shipping' })).toBe(1);
+    expect(await f.metric('shop_analytics_events_ingested_total', { type: 'shop.support.ticket.opened', outcome: 'duplicate' })).toBe(1);
   });
 });
 

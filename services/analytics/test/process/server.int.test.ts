@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const script = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
 const JWT_SECRET = 'process-test-secret-at-least-32-characters';
 const base = uniqueName('test.analytics-process');
-const topics = { CATALOG_VIEWS_TOPIC: `${base}.views`, ORDERS_EVENTS_TOPIC: `${base}.orders`, DEAD_LETTER_TOPIC: `${base}.deadletter` };
+const topics = { CATALOG_VIEWS_TOPIC: `${base}.views`, ORDERS_EVENTS_TOPIC: `${base}.orders`, SUPPORT_EVENTS_TOPIC: `${base}.support`, DEAD_LETTER_TOPIC: `${base}.deadletter` };
 let db: TestDatabase;
 
 beforeAll(async () => {
