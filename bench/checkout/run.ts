@@ -9,14 +9,14 @@
 //      the offered rate (≥ 90%); the summary reports the best sustained step, and the per-step
 //      durations from orders' own metrics say where the time goes.
 // Targets: ≥ 200 orders/s sustained, p99 ≤ 1 s. Ends with `bench checkout: key=value ...`.
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { buildProductionTree } from '../catalog/support.ts';
 import { metricSeries, percentile, type Series } from './stats.ts';
 import { SHOP_SERVICES, Shop } from '../../test/e2e/support/shop.ts';
 
-const RATES = (process.env['BENCH_RATES'] ?? '25,50,100,200,300').split(',').map(Number).filter((r) => r > 0);
+const RATES = (process.env['BENCH_RATES'] ?? '10,20,40,80,160,240').split(',').map(Number).filter((r) => r > 0);
 const DURATION_S = Number(process.env['BENCH_DURATION_S'] ?? 5);
 const SHOPPERS = Number(process.env['BENCH_SHOPPERS'] ?? 20);
 const PRODUCTS = Number(process.env['BENCH_PRODUCTS'] ?? 50);
@@ -49,6 +49,28 @@ interface StepResult {
   reasons: Record<string, number>;
   /** CPU milliseconds per terminal order, by service (user + system, from /proc). */
   cpuPerOrder: Record<string, number>;
+  /** CPU milliseconds per order of the PostgreSQL backends serving the shop's databases. */
+  postgresPerOrder: number;
+}
+
+/**
+ * CPU time of the PostgreSQL backends serving this shop's databases (their titles name the
+ * database), in ms. Backends live as long as the services' pools, so a difference over a step is
+ * the database work of that step's orders.
+ */
+function postgresCpuMs(databases: readonly string[]): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let title: string;
+    try {
+      title = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (title.startsWith('postgres: ') && databases.some((db) => title.includes(` ${db} `))) total += cpuMs(Number(entry));
+  }
+  return total;
 }
 
 /** CPU time a process used so far, in ms (Linux /proc; 0 where unavailable). */
@@ -115,6 +137,7 @@ try {
   const tokens: string[] = [];
   for (let i = 0; i < SHOPPERS; i += 1) tokens.push((await shop.signUpAndLogin()).token);
 
+  const databaseNames = [...shop.databases.values()].map((db) => db.name);
   let sequence = 0;
   async function place(): Promise<void> {
     const n = sequence++;
@@ -142,6 +165,7 @@ try {
   async function step(rate: number, seconds: number): Promise<StepResult> {
     const before = new Set(orders.keys());
     const cpuBefore = Object.fromEntries(SHOP_SERVICES.map((name) => [name, cpuMs(shop.processes.get(name)?.child.pid)]));
+    const postgresBefore = postgresCpuMs(databaseNames);
     const total = Math.round(rate * seconds);
     const start = Date.now();
     const inFlight: Promise<void>[] = [];
@@ -158,6 +182,7 @@ try {
     const all = mine();
     const cpuPerOrder: Record<string, number> = {};
     for (const name of SHOP_SERVICES) cpuPerOrder[name] = (cpuMs(shop.processes.get(name)?.child.pid) - (cpuBefore[name] ?? 0)) / Math.max(1, all.length);
+    const postgresPerOrder = (postgresCpuMs(databaseNames) - postgresBefore) / Math.max(1, all.length);
     const done = all.filter((o) => o.doneAt !== undefined && o.outcome !== 'rejected');
     const latencies = done.map((o) => o.doneAt! - o.postedAt).sort((a, b) => a - b);
     // Completion rate: orders finished per second between the first and the last to finish. Kept
@@ -182,6 +207,7 @@ try {
       sustained: done.length === total && throughput >= rate * 0.9,
       reasons,
       cpuPerOrder,
+      postgresPerOrder,
     };
   }
 
@@ -201,7 +227,7 @@ try {
     const cpu = Object.entries(result.cpuPerOrder);
     console.log(
       `    CPU per order: ${cpu.map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join(', ')} ms; ` +
-        `all services ${cpu.reduce((sum, [, ms]) => sum + ms, 0).toFixed(1)} ms`,
+        `all services ${cpu.reduce((sum, [, ms]) => sum + ms, 0).toFixed(1)} ms; PostgreSQL backends ${result.postgresPerOrder.toFixed(1)} ms`,
     );
     // Past saturation a higher rate teaches nothing more, and its backlog would take minutes to drain.
     if (!result.sustained) break;
