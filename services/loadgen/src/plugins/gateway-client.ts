@@ -1,6 +1,7 @@
 // The only way loadgen talks to the shop: HTTP to the gateway over a keep-alive undici pool. Every
 // request is counted by scenario, step and status class; an unexpected answer becomes a
 // ScenarioFailure with a bounded reason, a 429 becomes RateLimited (never a crash).
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { Pool } from 'undici';
 import type { ScenarioName } from '../domain/mix.ts';
 import { RateLimited, reasonForStatus, ScenarioFailure, statusClass, type StatusClass } from '../domain/outcome.ts';
@@ -38,6 +39,9 @@ export interface Answer {
 }
 
 const USER_AGENT = 'shopwatch-loadgen/0.1';
+// A no-op tracer unless server.ts started tracing: then each request is a client span whose
+// context travels in `traceparent`, so a shopper's journey is one trace through the gateway.
+const tracer = trace.getTracer('@shopwatch/loadgen');
 
 export class GatewayClient {
   readonly #pool: Pool;
@@ -57,7 +61,28 @@ export class GatewayClient {
 
   /** Sends one request for `scenario`, counted; resolves only with an expected status. */
   async send(scenario: ScenarioName, spec: RequestSpec): Promise<Answer> {
+    return tracer.startActiveSpan(
+      `${spec.method} ${spec.step}`,
+      { kind: SpanKind.CLIENT, attributes: { 'http.request.method': spec.method, 'url.path': spec.path, 'loadgen.scenario': scenario, 'loadgen.step': spec.step } },
+      async (span) => {
+        try {
+          const answer = await this.#send(scenario, spec);
+          span.setAttribute('http.response.status_code', answer.status);
+          return answer;
+        } catch (error) {
+          if (error instanceof ScenarioFailure || error instanceof RateLimited) span.setAttribute('loadgen.outcome', error.name);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  async #send(scenario: ScenarioName, spec: RequestSpec): Promise<Answer> {
     const headers: Record<string, string> = { ...spec.headers, 'user-agent': USER_AGENT, accept: 'application/json' };
+    propagation.inject(context.active(), headers);
     if (spec.token) headers['authorization'] = `Bearer ${spec.token}`;
     if (spec.sessionId) headers['x-session-id'] = spec.sessionId;
     let payload: string | undefined;

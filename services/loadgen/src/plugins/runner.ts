@@ -2,6 +2,7 @@
 // chosen from the seeded mix and run with its own random stream, and its outcome, duration and
 // failure reason are counted. Shutdown stops arrivals and aborts running scenarios (not counted).
 import { setMaxListeners } from 'node:events';
+import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Logger } from '@shopwatch/platform';
 import { Catalogue } from '../domain/catalogue.ts';
 import { applyControl, type ControlLimits, type ControlResult, type ControlSettings, type ControlUpdate } from '../domain/control.ts';
@@ -42,6 +43,9 @@ export interface ControlView extends ControlSettings {
   /** Arrivals since start: started scenarios and those dropped at the in-flight bound. */
   arrivals: { started: number; dropped: number };
 }
+
+/** No-op unless tracing was started: then every journey is the root span of its own trace. */
+const tracer = trace.getTracer('@shopwatch/loadgen');
 
 /** Idle wake-up when nothing is due (a paused runner does not wake at all). */
 const MAX_TIMER_MS = 1_000;
@@ -156,23 +160,34 @@ export class LoadRunner {
     }, delay);
   }
 
-  async #run(scenario: ScenarioName): Promise<void> {
+  #run(scenario: ScenarioName): Promise<void> {
+    // A new root (never a child of whatever context the timer callback had).
+    return tracer.startActiveSpan(`journey ${scenario}`, { kind: SpanKind.INTERNAL, root: true, attributes: { 'loadgen.scenario': scenario } }, (span) =>
+      this.#journey(scenario, span).finally(() => span.end()),
+    );
+  }
+
+  async #journey(scenario: ScenarioName, span: Span): Promise<void> {
     const { metrics, logger } = this.#options;
     const startedAt = this.#now();
     const ctx = this.#context(scenario, createRandom(this.#random.int(2 ** 32)));
     try {
       await SCENARIO_DEFINITIONS[scenario].run(ctx);
       metrics.scenarios.inc({ scenario, outcome: 'ok' });
+      span.setAttribute('loadgen.outcome', 'ok');
     } catch (error) {
       if (this.#abort.signal.aborted) return;
       if (error instanceof RateLimited) {
         metrics.scenarios.inc({ scenario, outcome: 'rate_limited' });
+        span.setAttribute('loadgen.outcome', 'rate_limited');
       } else {
         const reason: FailureReason = error instanceof ScenarioFailure ? error.reason : 'internal';
         metrics.scenarios.inc({ scenario, outcome: 'failed' });
         const step = error instanceof ScenarioFailure ? error.step : 'unknown';
         metrics.failures.inc({ scenario, step, reason });
         const detail = error instanceof Error ? error.message : String(error);
+        span.setAttributes({ 'loadgen.outcome': 'failed', 'loadgen.failure.step': step, 'loadgen.failure.reason': reason });
+        span.setStatus({ code: SpanStatusCode.ERROR, message: detail });
         // The first failure of each kind is a warning; repeats are debug lines (the metric counts them).
         const key = `${scenario}:${reason}`;
         const level = reason === 'internal' ? 'error' : this.#loggedFailures.has(key) ? 'debug' : 'warn';

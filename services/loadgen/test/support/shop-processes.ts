@@ -25,7 +25,13 @@ async function stop(service: ServiceProcess | undefined): Promise<void> {
   await service.exited;
 }
 
-export async function startShop(gatewayEnv: Record<string, string> = {}): Promise<Shop> {
+/** Extra environment per process, over the defaults. */
+export interface ShopEnv {
+  gateway?: Record<string, string>;
+  catalog?: Record<string, string>;
+}
+
+export async function startShop(extra: ShopEnv = {}): Promise<Shop> {
   const dbs: TestDatabase[] = [];
   const started: ServiceProcess[] = [];
   const close = async () => {
@@ -52,7 +58,7 @@ export async function startShop(gatewayEnv: Record<string, string> = {}): Promis
       spawnService({
         name: 'catalog',
         script: script('catalog'),
-        env: { DATABASE_URL: catalogDb.url, KAFKA_BROKERS: kafkaBrokers, JWT_SECRET, RUN_MIGRATIONS: 'false', LOG_LEVEL: 'warn' },
+        env: { DATABASE_URL: catalogDb.url, KAFKA_BROKERS: kafkaBrokers, JWT_SECRET, RUN_MIGRATIONS: 'false', LOG_LEVEL: 'warn', ...extra.catalog },
       }),
       spawnService({ name: 'users', script: script('users'), env: { DATABASE_URL: usersDb.url, JWT_SECRET, LOG_LEVEL: 'warn' } }),
       spawnService({
@@ -76,7 +82,7 @@ export async function startShop(gatewayEnv: Record<string, string> = {}): Promis
         // the sign-up/login budget stays at its default of 20 a minute.
         RATE_LIMIT_MAX: '1000000',
         LOG_LEVEL: 'warn',
-        ...gatewayEnv,
+        ...extra.gateway,
       },
     });
     started.push(gateway);
@@ -88,7 +94,7 @@ export async function startShop(gatewayEnv: Record<string, string> = {}): Promis
 }
 
 /** A gateway alone (upstreams all closed): enough for loadgen's readiness and process tests. */
-export function spawnLoneGateway(): Promise<ServiceProcess> {
+export function spawnLoneGateway(env: Record<string, string> = {}): Promise<ServiceProcess> {
   return spawnService({
     name: 'gateway',
     script: script('gateway'),
@@ -97,6 +103,7 @@ export function spawnLoneGateway(): Promise<ServiceProcess> {
       JWT_SECRET,
       ...Object.fromEntries(['USERS', 'CATALOG', 'INVENTORY', 'ORDERS', 'PAYMENTS', 'SHIPPING', 'NOTIFICATIONS', 'SUPPORT', 'ANALYTICS'].map((s) => [`${s}_URL`, CLOSED_URL])),
       LOG_LEVEL: 'warn',
+      ...env,
     },
   });
 }
