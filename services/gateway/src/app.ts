@@ -23,7 +23,7 @@ export interface GatewayDeps {
   now?: () => Date;
 }
 
-export const DEFAULT_UPSTREAM: UpstreamSettings = { timeoutMs: 10_000, connectTimeoutMs: 1_000, connections: 64 };
+export const DEFAULT_UPSTREAM: UpstreamSettings = { timeoutMs: 10_000, connectTimeoutMs: 1_000, connections: 64, bufferBytes: 64 * 1024 };
 export const DEFAULT_RATE_LIMIT: RateLimitSettings = { enabled: true, max: 600, authMax: 20, windowMs: 60_000, allow: [], keyPrefix: 'shopwatch:gateway:rl:', syncIntervalMs: 100 };
 
 export async function buildGatewayApp(deps: GatewayDeps): Promise<App> {

@@ -16,6 +16,8 @@ export const GatewayConfigSchema = withBaseConfig({
   /** Longest wait to connect to an upstream, in ms → 503. */
   UPSTREAM_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 1_000 }),
   UPSTREAM_CONNECTIONS: Type.Integer({ minimum: 1, maximum: 1_024, default: 64 }),
+  /** Responses with a Content-Length up to this many bytes are read whole and sent in one write; larger ones stream. */
+  UPSTREAM_BUFFER_BYTES: Type.Integer({ minimum: 0, maximum: 10_485_760, default: 65_536 }),
   RATE_LIMIT_ENABLED: Type.Boolean({ default: true }),
   /** Requests per window per client (token subject, else IP), upstream and route class. */
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 600 }),

@@ -18,7 +18,12 @@ startOrExit(async () => {
     jwt: { secret: config.JWT_SECRET },
     redis,
     upstreams,
-    upstream: { timeoutMs: config.UPSTREAM_TIMEOUT_MS, connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS, connections: config.UPSTREAM_CONNECTIONS },
+    upstream: {
+      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      connectTimeoutMs: config.UPSTREAM_CONNECT_TIMEOUT_MS,
+      connections: config.UPSTREAM_CONNECTIONS,
+      bufferBytes: config.UPSTREAM_BUFFER_BYTES,
+    },
     rateLimit: {
       enabled: config.RATE_LIMIT_ENABLED,
       max: config.RATE_LIMIT_MAX,

@@ -13,6 +13,8 @@ export interface UpstreamSettings {
   connectTimeoutMs: number;
   /** Concurrent connections per upstream. */
   connections: number;
+  /** Responses with a Content-Length up to this many bytes are read whole, then sent; larger ones are streamed. */
+  bufferBytes: number;
 }
 
 export interface UpstreamRequest {
@@ -61,10 +63,12 @@ export class UpstreamClient {
   private readonly pools = new Map<string, Pool>();
   private readonly settings: UpstreamSettings;
   private readonly metrics: GatewayMetrics;
+  readonly bufferBytes: number;
 
   constructor(upstreams: Upstream[], settings: UpstreamSettings, metrics: GatewayMetrics) {
     this.settings = settings;
     this.metrics = metrics;
+    this.bufferBytes = settings.bufferBytes;
     for (const upstream of upstreams) {
       this.pools.set(
         upstream.name,

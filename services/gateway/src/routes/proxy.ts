@@ -12,7 +12,7 @@ import { clientResponseHeaders, upstreamRequestHeaders } from '../domain/forward
 import { accessFor, hasDotSegments, routeClass, siteTarget, splitApiUrl, type Upstream } from '../domain/upstreams.ts';
 import { SharedRateLimiter, type RateLimitDecision } from '../plugins/rate-limiter.ts';
 import { TokenCache } from '../plugins/token-cache.ts';
-import { upstreamProblem } from '../plugins/upstream-client.ts';
+import { classifyFailure, upstreamProblem } from '../plugins/upstream-client.ts';
 import type { GatewayContext } from './context.ts';
 
 declare module 'fastify' {
@@ -141,6 +141,22 @@ export async function registerProxyRoutes(app: App, ctx: GatewayContext, redis: 
         throw upstreamProblem(upstream.name, 'bad_gateway');
       }
       reply.code(response.statusCode).headers(clientResponseHeaders(response.headers, upstream.name));
+      // A small response of known length is read whole and sent in one write: cheaper than piping
+      // a stream through (most API answers are a few KB). Anything else (large, chunked, event
+      // streams) is streamed as it arrives.
+      const length = Number(response.headers['content-length'] ?? Number.NaN);
+      if (length <= ctx.client.bufferBytes && method !== 'HEAD') {
+        let payload: Buffer;
+        try {
+          payload = Buffer.from(await response.body.arrayBuffer());
+        } catch (error) {
+          if (abort.signal.aborted) throw error;
+          const kind = classifyFailure(error);
+          ctx.metrics.upstreamFailures.inc({ upstream: upstream.name, kind });
+          throw upstreamProblem(upstream.name, kind);
+        }
+        return reply.send(payload);
+      }
       return reply.send(response.body);
     };
 
