@@ -6,7 +6,7 @@ import type { ShopEvent } from '@shopwatch/contracts';
 import { handleOnce, PermanentError, type EventHandler, type InboxMetrics, type Pool } from '@shopwatch/platform';
 import { channelsFor, isNotifying, renderMessage, templateFor } from '../domain/channels.ts';
 import type { NotificationsMetrics } from './notifications-metrics.ts';
-import { insertNotifications, recipientOf, rememberRecipient, type NewNotification } from './notification-store.ts';
+import { insertNotifications, lockOrder, recipientOf, rememberRecipient, type NewNotification } from './notification-store.ts';
 
 export interface EventHandlerOptions {
   pool: Pool;
@@ -38,6 +38,7 @@ export function createEventHandler(options: EventHandlerOptions): EventHandler {
       consumerGroup,
       event,
       async (client) => {
+        await lockOrder(client, orderId);
         const at = now();
         if (orderUser !== undefined) await rememberRecipient(client, orderId, orderUser, at);
         if (!isNotifying(event.type)) return [];

@@ -215,3 +215,13 @@ export async function pendingCounts(db: Queryable): Promise<Record<Channel, numb
 export async function releaseClaim(db: Queryable, id: string, attempts: number, at: Date): Promise<void> {
   await db.query("UPDATE notifications SET attempts = attempts - 1, next_attempt_at = $3, updated_at = $3 WHERE id = $1 AND status = 'pending' AND attempts = $2", [id, attempts, at]);
 }
+
+/**
+ * Serialises the handling of one order's events for the rest of the transaction. Order and
+ * shipment facts come from different topics (so different partitions, handled in parallel): without
+ * this, a shipment fact could miss the recipient an order event is committing at the same moment,
+ * and the order event's update would not see the fact's uncommitted rows either.
+ */
+export async function lockOrder(db: Queryable, orderId: string): Promise<void> {
+  await db.query("SELECT pg_advisory_xact_lock(hashtext('notifications:order'), hashtext($1))", [orderId]);
+}
