@@ -3,6 +3,7 @@
 // wire the domain-event consumer themselves.
 import { createApp, createMetrics, pingDatabase, registerHttpFaults, type App, type HttpFaults, type JwtSettings, type Logger, type Pool } from '@shopwatch/platform';
 import { createAnalyticsMetrics, type AnalyticsMetrics } from './plugins/analytics-metrics.ts';
+import { ClickBuffer } from './plugins/click-buffer.ts';
 import type { AnalyticsContext, RateLimitSettings } from './routes/context.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerFunnelRoutes } from './routes/funnel.ts';
@@ -11,6 +12,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Analytics' business metrics, shared with the domain-event consumer (server.ts). */
     analyticsMetrics: AnalyticsMetrics;
+    /** Accepted clicks waiting to be written; `close()` flushes them (server.ts, before the pool closes). */
+    clickBuffer: ClickBuffer;
   }
 }
 
@@ -20,6 +23,8 @@ export interface AnalyticsDeps {
   jwt: JwtSettings;
   now?: () => Date;
   rateLimit?: Partial<RateLimitSettings>;
+  /** How often buffered clicks are written (tests shorten it or call flush()). */
+  clickFlushIntervalMs?: number;
   /** Run-time faults (from FAULTS_FILE); none when absent. */
   faults?: { current(): { http: HttpFaults } };
 }
@@ -35,7 +40,14 @@ export async function buildAnalyticsApp(deps: AnalyticsDeps): Promise<App> {
     logger: deps.logger,
     metrics: serviceMetrics,
   });
+  const clicks = new ClickBuffer({
+    pool: deps.pool,
+    logger: deps.logger,
+    buffered: metrics.clicksBuffered,
+    ...(deps.clickFlushIntervalMs ? { flushIntervalMs: deps.clickFlushIntervalMs } : {}),
+  });
   const ctx: AnalyticsContext = {
+    clicks,
     pool: deps.pool,
     jwt: deps.jwt,
     metrics,
@@ -47,5 +59,6 @@ export async function buildAnalyticsApp(deps: AnalyticsDeps): Promise<App> {
   await registerEventRoutes(app, ctx);
   registerFunnelRoutes(app, ctx);
   app.decorate('analyticsMetrics', metrics);
+  app.decorate('clickBuffer', clicks);
   return app;
 }

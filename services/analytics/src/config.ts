@@ -26,6 +26,8 @@ export const AnalyticsConfigSchema = withBaseConfig({
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: 60_000 }),
   /** Key clients by X-Forwarded-For's first address (true behind the gateway, which sets it). */
   RATE_LIMIT_TRUST_FORWARDED_FOR: Type.Boolean({ default: true }),
+  /** Accepted clicks are written to PostgreSQL this often (a crash loses at most this much; SIGTERM flushes). */
+  CLICK_FLUSH_INTERVAL_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 1_000 }),
   /** Minute buckets are kept this long; distinct-session rows (the larger table) SESSION_RETENTION_HOURS. */
   FUNNEL_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3_650, default: 30 }),
   SESSION_RETENTION_HOURS: Type.Integer({ minimum: 24, maximum: 8_760, default: 48 }),

@@ -30,12 +30,14 @@ startOrExit(async () => {
     pool,
     logger,
     jwt: { secret: config.JWT_SECRET },
+    clickFlushIntervalMs: config.CLICK_FLUSH_INTERVAL_MS,
     rateLimit: { max: config.RATE_LIMIT_MAX, windowMs: config.RATE_LIMIT_WINDOW_MS, trustForwardedFor: config.RATE_LIMIT_TRUST_FORWARDED_FOR },
   });
 
-  // Shutdown order (one onClose hook, after in-flight requests finished): the consumer finishes the
-  // event in hand and commits, the pruning timer stops, and only then the pool closes.
-  const stops: Array<() => Promise<void>> = [];
+  // Shutdown order (one onClose hook, after in-flight requests finished): buffered clicks are
+  // written, the consumer finishes the event in hand and commits, the pruning timer stops, and
+  // only then the pool closes.
+  const stops: Array<() => Promise<void>> = [() => app.clickBuffer.close()];
   if (config.EVENT_CONSUMER) {
     const kafka = platform.createKafkaClient({ brokers: platform.parseBrokers(config.KAFKA_BROKERS), clientId: 'analytics', logger });
     const topics = [config.CATALOG_VIEWS_TOPIC, config.ORDERS_EVENTS_TOPIC, config.SUPPORT_EVENTS_TOPIC];

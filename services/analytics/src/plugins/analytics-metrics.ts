@@ -1,7 +1,7 @@
 // Analytics' business metrics (documented in the README). Labels stay bounded: stages, sources,
 // click types and domain event types are fixed lists, outcomes fixed words, currencies ISO codes.
 // Search text is never a label (free text): only counts.
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 
 export interface AnalyticsMetrics {
   funnel: Counter<'stage' | 'source'>;
@@ -10,6 +10,7 @@ export interface AnalyticsMetrics {
   cancelledOrders: Counter;
   revenue: Counter<'currency'>;
   supportContacts: Counter<'category'>;
+  clicksBuffered: Gauge;
 }
 
 export function createAnalyticsMetrics(registry: Registry): AnalyticsMetrics {
@@ -45,6 +46,7 @@ export function createAnalyticsMetrics(registry: Registry): AnalyticsMetrics {
       labelNames: ['category'] as const,
       registers: [registry],
     }),
+    clicksBuffered: new Gauge({ name: 'shop_analytics_clicks_buffered', help: 'Accepted click hits waiting to be written to the minute buckets.', registers: [registry] }),
   };
   // Every stage × source series exists from the start, so rate() and ratios work before the first event.
   for (const stage of ['product_view', 'add_to_cart', 'checkout', 'purchase']) {

@@ -1,5 +1,6 @@
 import type { JwtSettings, Pool } from '@shopwatch/platform';
 import type { AnalyticsMetrics } from '../plugins/analytics-metrics.ts';
+import type { ClickBuffer } from '../plugins/click-buffer.ts';
 
 export interface RateLimitSettings {
   /** Batches per client per window. */
@@ -15,5 +16,6 @@ export interface AnalyticsContext {
   jwt: JwtSettings;
   metrics: AnalyticsMetrics;
   rateLimit: RateLimitSettings;
+  clicks: ClickBuffer;
   now: () => Date;
 }

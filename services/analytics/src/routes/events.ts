@@ -1,11 +1,11 @@
 // POST /events: the storefront's click batches. Public (shoppers are anonymous), so strictly
 // bounded (≤ 100 events, short strings, known types only) and rate-limited per client here as well
 // as at the gateway. A batch is all or nothing: one bad event refuses the batch with the field named.
+// Accepted batches are buffered and written once a second (see click-buffer.ts): hence 202.
 import rateLimit from '@fastify/rate-limit';
-import { problems, withTransaction, type App } from '@shopwatch/platform';
+import { problems, type App } from '@shopwatch/platform';
 import type { FastifyRequest } from 'fastify';
 import { hitsOfClicks, missingFields } from '../domain/funnel.ts';
-import { recordHits } from '../plugins/funnel-store.ts';
 import { Problem } from '../schemas/common.ts';
 import { BatchAccepted, ClickBatch } from '../schemas/events.ts';
 import type { AnalyticsContext } from './context.ts';
@@ -46,7 +46,7 @@ export async function registerEventRoutes(app: App, ctx: AnalyticsContext): Prom
         throw problems.validation(missing.slice(0, 20).map(({ index, field }) => ({ field: `/body/events/${index}/${field}`, message: `is required for ${clicks[index]?.type ?? 'this type'}` })));
       }
       const hits = hitsOfClicks(clicks, ctx.now());
-      await withTransaction(ctx.pool, (client) => recordHits(client, hits));
+      ctx.clicks.add(hits);
       for (const click of clicks) ctx.metrics.ingested.inc({ type: click.type, outcome: 'accepted' });
       for (const hit of hits) if (hit.stage !== 'cancelled') ctx.metrics.funnel.inc({ stage: hit.stage, source: 'storefront' });
       for (const click of clicks) {

@@ -3,7 +3,7 @@
 // configuration stops start-up with one line naming it.
 import { fileURLToPath } from 'node:url';
 import { makeEvent } from '@shopwatch/contracts';
-import { createEventProducer, createKafkaClient, deleteTopics, issueToken } from '@shopwatch/platform';
+import { createEventProducer, createKafkaClient, createPool, deleteTopics, issueToken } from '@shopwatch/platform';
 import { createTestDatabase, infraEnv, spawnService, uniqueName, waitFor, type TestDatabase } from '@shopwatch/testkit';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,9 +52,9 @@ describe('analytics process', () => {
       await producer.publish([makeEvent('shop.orders.order.placed', order.orderId, { ...order, items: [{ productId: 'p-1', quantity: 1, unitPriceCents: 1000 }] }, { source: '/services/orders', now: () => new Date() })]);
 
       const admin = `Bearer ${await issueToken({ secret: JWT_SECRET }, { subject: 'admin-1', role: 'admin' })}`;
-      const report = await waitFor('the placed order in the funnel', async () => {
+      const report = await waitFor('the placed order and the buffered clicks in the funnel', async () => {
         const body = (await (await fetch(`${analytics.url}/funnel?window=1h`, { headers: { authorization: admin } })).json()) as { stages: Array<{ stage: string; count: number; storefront: number; domain: number }> };
-        return body.stages.find((s) => s.stage === 'checkout')?.domain === 1 && body;
+        return body.stages.find((s) => s.stage === 'checkout')?.domain === 1 && body.stages.find((s) => s.stage === 'add_to_cart')?.storefront === 1 && body;
       }, { timeoutMs: 45_000 });
       expect(report.stages.map((s) => [s.stage, s.storefront, s.domain])).toEqual([
         ['product_view', 1, 0],
@@ -79,7 +79,34 @@ describe('analytics process', () => {
     expect(analytics.output()).toContain('shutdown complete');
   });
 
+  it('SIGTERM writes the clicks still buffered before the process exits', async () => {
+    // A flush interval far beyond the test: only the shutdown can have written these clicks.
+    const analytics = await spawnService({ name: 'analytics', script, env: { ...env(), EVENT_CONSUMER: 'false', CLICK_FLUSH_INTERVAL_MS: '600000' } });
+    const session = 'sess-sigterm-1';
+    try {
+      const accepted = await fetch(`${analytics.url}/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ events: [{ type: 'checkout_started', sessionId: session }, { type: 'purchase_completed', sessionId: session }] }),
+      });
+      expect(accepted.status).toBe(202);
+      const metrics = await (await fetch(`${analytics.url}/metrics`)).text();
+      expect(metrics).toMatch(/^shop_analytics_clicks_buffered\{service="analytics"\} 2$/m);
+    } finally {
+      analytics.child.kill('SIGTERM');
+    }
+    expect(await analytics.exited, analytics.output().slice(-3000)).toEqual({ code: 0, signal: null });
+    const pool = createPool({ connectionString: db.url, max: 1 });
+    try {
+      const { rows } = await pool.query<{ stage: string }>('SELECT stage FROM analytics_funnel_sessions WHERE session_id = $1 ORDER BY stage', [session]);
+      expect(rows.map((r) => r.stage)).toEqual(['checkout', 'purchase']);
+    } finally {
+      await pool.end();
+    }
+  });
+
   it.each([
+    [{ CLICK_FLUSH_INTERVAL_MS: '10' }, 'CLICK_FLUSH_INTERVAL_MS'],
     [{ RATE_LIMIT_MAX: '0' }, 'RATE_LIMIT_MAX'],
     [{ ORDERS_EVENTS_TOPIC: 'bad topic name' }, 'ORDERS_EVENTS_TOPIC'],
     [{ KAFKA_BROKERS: '' }, 'KAFKA_BROKERS'],

@@ -9,7 +9,10 @@ beforeAll(async () => {
 afterAll(() => f?.close());
 
 const valid = { type: 'product_view', sessionId: 'sess-valid1', productId: 'p-1' };
-const stored = async () => Number((await f.pool.query<{ n: string }>('SELECT coalesce(sum(events), 0) AS n FROM analytics_funnel_minutes')).rows[0]?.n);
+const stored = async () => {
+  await f.app.clickBuffer.flush();
+  return Number((await f.pool.query<{ n: string }>('SELECT coalesce(sum(events), 0) AS n FROM analytics_funnel_minutes')).rows[0]?.n);
+};
 const json = { 'content-type': 'application/json' };
 
 describe('POST /events', () => {
@@ -77,8 +80,10 @@ describe('POST /events', () => {
   it('accepts unicode search text and a full batch of 100', async () => {
     const res = await f.app.inject({ method: 'POST', url: '/events', payload: { events: [{ type: 'search', sessionId: 'sess-valid1', query: '🫖 bouilloire مرحبا', results: 3 }] } });
     expect(res.statusCode, res.body).toBe(202);
+    const before = await stored();
     const full = await f.app.inject({ method: 'POST', url: '/events', payload: { events: Array.from({ length: 100 }, () => valid) } });
     expect(full.statusCode, full.body).toBe(202);
+    expect(await stored()).toBe(before + 100);
   });
 });
 

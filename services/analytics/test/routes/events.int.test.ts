@@ -19,6 +19,8 @@ interface Report {
 
 const send = (events: unknown[], headers: Record<string, string> = {}) => f.app.inject({ method: 'POST', url: '/events', headers, payload: { events } });
 const funnel = async (window = '1h') => {
+  // Accepted clicks are buffered (written once a second); write them now.
+  await f.app.clickBuffer.flush();
   const res = await f.app.inject({ method: 'GET', url: `/funnel?window=${window}`, headers: f.admin });
   expect(res.statusCode, res.body).toBe(200);
   return res.json<Report>();

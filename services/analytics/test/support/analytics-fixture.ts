@@ -57,6 +57,7 @@ export async function startAnalytics(options: { rateLimit?: Partial<RateLimitSet
       return values.filter((v) => Object.entries(labels).every(([k, want]) => String((v.labels as Record<string, unknown>)[k]) === want)).reduce((sum, v) => sum + v.value, 0);
     },
     async close() {
+      await app.clickBuffer.close();
       await app.close();
       await pool.end();
       await db.drop();
