@@ -99,11 +99,16 @@ export function registerOrderRoutes(app: App, ctx: OrdersContext): void {
         summary: 'Place an order: items are priced at catalog, then the checkout saga runs (202; poll GET /orders/:id).',
         headers: IdempotencyHeaders,
         body: OrderCreate,
-        response: { 202: Order, 400: Problem, 401: Problem, 409: Problem, 422: Problem, 503: Problem },
+        response: { 202: Order, 400: Problem, 401: Problem, 403: Problem, 409: Problem, 422: Problem, 503: Problem },
       },
     },
     async (request, reply) => {
       const principal = principalOf(request);
+      // Orders carry the user id in their events (1–100 characters); a token whose subject does
+      // not fit cannot own an order.
+      if (principal.subject.length === 0 || principal.subject.length > 100) {
+        throw problems.forbidden('The token subject cannot own orders (1 to 100 characters).');
+      }
       const body = request.body;
       const key = request.headers['idempotency-key'];
       const print = key === undefined ? undefined : fingerprint(body);

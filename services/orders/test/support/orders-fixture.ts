@@ -79,6 +79,8 @@ export interface FixtureOptions {
   maxCompensationAttempts?: number;
   /** Start the reply consumer and sweeper (default true). */
   saga?: boolean;
+  /** Partitions per topic (default 1: tests read one order's messages in order anyway), consumed in parallel. */
+  partitions?: number;
 }
 
 export interface CatalogFixture {
@@ -157,7 +159,7 @@ export async function startOrders(options: FixtureOptions = {}): Promise<OrdersF
 
   const client: KafkaClient = createKafkaClient({ brokers, clientId: 'orders-test' });
   const allTopics = [topics.ordersEvents, topics.inventoryCommands, topics.paymentsCommands, topics.shippingCommands, topics.inventoryEvents, topics.paymentsEvents, topics.shippingEvents, topics.deadLetter];
-  await ensureTopics(client, allTopics.map((topic) => ({ topic, partitions: 1 })));
+  await ensureTopics(client, allTopics.map((topic) => ({ topic, partitions: options.partitions ?? 1 })));
   const collector = await startCollector(brokers, [topics.ordersEvents, topics.inventoryCommands, topics.paymentsCommands, topics.shippingCommands, topics.deadLetter]);
   const producer: EventProducer = createEventProducer({ client, registry: app.metrics.registry });
   await producer.connect();
@@ -174,6 +176,7 @@ export async function startOrders(options: FixtureOptions = {}): Promise<OrdersF
       topics: [topics.inventoryEvents, topics.paymentsEvents, topics.shippingEvents],
       registry: app.metrics.registry,
       fromBeginning: true,
+      partitionsConsumedConcurrently: options.partitions ?? 1,
       deadLetterTopic: topics.deadLetter,
       retry: { initialDelayMs: 20, maxDelayMs: 200 },
       handler: createReplyHandler({ store: app.sagas, consumerGroup: group, inboxMetrics: inboxMetrics(app.metrics.registry) }),
