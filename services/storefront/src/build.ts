@@ -37,10 +37,14 @@ export async function buildStorefront(outDir: string = DEFAULT_DIST_DIR, options
   await build({
     root: WEB_DIR,
     configFile: false,
+    // Always the production build of React and friends: a NODE_ENV inherited from the caller
+    // (vitest sets `test`) would otherwise select their development builds.
+    mode: 'production',
+    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
     base: '/',
     logLevel: options.quiet ? 'warn' : 'info',
-    oxc: { jsx: { runtime: 'automatic' } },
-    build: { outDir, emptyOutDir: true, assetsDir: 'assets', sourcemap: false, target: 'es2022', reportCompressedSize: !options.quiet },
+    oxc: { jsx: { runtime: 'automatic', development: false } },
+    build: { outDir, emptyOutDir: true, assetsDir: 'assets', sourcemap: false, minify: true, target: 'es2022', reportCompressedSize: !options.quiet },
   });
   const files: BuiltFile[] = [];
   for (const file of await listFiles(outDir)) {

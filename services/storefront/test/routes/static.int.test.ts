@@ -76,6 +76,9 @@ describe('assets', () => {
     expect(res.headers['content-type']).toMatch(/^(application|text)\/javascript/);
     expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(res.body).toContain('createRoot');
+    // React's production build even though vitest runs with NODE_ENV=test (the development build
+    // double-runs effects under StrictMode, so every click event was sent twice).
+    expect(res.body).not.toMatch(/jsxDEV|react_stack_bottom_frame/);
     const css = build.files.find((f) => f.path.endsWith('.css'))!;
     expect((await app.inject({ url: `/${css.path}` })).headers['content-type']).toMatch(/^text\/css/);
   });
