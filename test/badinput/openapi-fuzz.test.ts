@@ -36,6 +36,7 @@ const document = {
       delete: { parameters: [{ in: 'path', name: 'id', required: true, schema: { type: 'string', format: 'uuid' } }] },
     },
     '/notes': {
+      get: { parameters: [{ in: 'query', name: 'limit', required: true, schema: { type: 'integer', minimum: 1, default: 20 } }] },
       post: {
         parameters: [{ in: 'header', name: 'idempotency-key', required: true, schema: { type: 'string', pattern: '^[a-z0-9-]{1,64}$' } }],
         requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: { text: { type: 'string' } } } } } },
@@ -128,6 +129,9 @@ describe('generateBadRequests', () => {
     expect(byName('GET /products query q over maxLength 20').expect).toBe('reject');
     expect(byName('GET /products unknown query parameter')).toMatchObject({ expect: 'no-5xx', why: 'unknown query parameters are ignored' });
     expect(byName('POST /notes header idempotency-key missing').headers).not.toHaveProperty('idempotency-key');
+    // Required in the schema but with a default: the validator fills it in, so leaving it out may succeed.
+    expect(byName('GET /notes query limit missing')).toMatchObject({ expect: 'no-5xx', why: 'the validator fills in the documented default' });
+    expect(byName('GET /notes query limit zero').expect).toBe('reject');
     expect(byName('POST /notes header idempotency-key SQL-ish text').expect).toBe('reject');
   });
 });

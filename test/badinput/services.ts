@@ -27,42 +27,57 @@ export interface BadInputService {
   env(ctx: StartContext): Record<string, string>;
 }
 
-/** Unique topics and consumer group, and the background workers off: only HTTP is under test. */
+/** Kafka domains whose topics a service may name (`<DOMAIN>_COMMANDS_TOPIC`, `<DOMAIN>_EVENTS_TOPIC`). */
+const DOMAINS = ['catalog', 'users', 'inventory', 'orders', 'payments', 'shipping', 'notifications', 'support', 'analytics'];
+
+/**
+ * Run-unique topics (its own and every other domain's) and consumer group, and the background
+ * workers off (relays, consumers, topic creation): only HTTP is under test, and nothing produced
+ * here can reach anyone else's consumers.
+ */
 function kafkaEnv(ctx: StartContext, name: string): Record<string, string> {
   const base = uniqueName(`badinput-${name}`);
+  const topics = Object.fromEntries(
+    DOMAINS.flatMap((domain) => [
+      [`${domain.toUpperCase()}_COMMANDS_TOPIC`, `${base}.${domain}.commands`],
+      [`${domain.toUpperCase()}_EVENTS_TOPIC`, `${base}.${domain}.events`],
+    ]),
+  );
   return {
     KAFKA_BROKERS: ctx.kafkaBrokers,
+    ...topics,
     COMMANDS_TOPIC: `${base}.commands`,
     EVENTS_TOPIC: `${base}.events`,
+    CATALOG_VIEWS_TOPIC: `${base}.catalog.views`,
+    DEAD_LETTER_TOPIC: `${base}.dead-letter`,
     CONSUMER_GROUP: `${base}-group`,
     OUTBOX_RELAY: 'false',
     COMMAND_CONSUMER: 'false',
+    SAGA_CONSUMER: 'false',
+    EVENT_CONSUMER: 'false',
     KAFKA_ENSURE_TOPICS: 'false',
   };
 }
 
+/** A database, Kafka (workers off) and the JWT secret: what most services need. */
+const standard = (name: string, extra: (ctx: StartContext) => Record<string, string> = () => ({})) => (ctx: StartContext) => ({
+  DATABASE_URL: ctx.databaseUrl,
+  JWT_SECRET: ctx.jwtSecret,
+  ...kafkaEnv(ctx, name),
+  ...extra(ctx),
+});
+
 export const BAD_INPUT_SERVICES: BadInputService[] = [
   { name: 'psp', database: false, routed: false, env: () => ({}) },
   { name: 'users', database: true, routed: true, env: (ctx) => ({ DATABASE_URL: ctx.databaseUrl, JWT_SECRET: ctx.jwtSecret }) },
-  {
-    name: 'catalog',
-    database: true,
-    routed: true,
-    env: (ctx) => ({ DATABASE_URL: ctx.databaseUrl, JWT_SECRET: ctx.jwtSecret, ...kafkaEnv(ctx, 'catalog') }),
-  },
-  {
-    name: 'inventory',
-    database: true,
-    routed: true,
-    env: (ctx) => ({ DATABASE_URL: ctx.databaseUrl, JWT_SECRET: ctx.jwtSecret, RESERVATION_SWEEP_INTERVAL_MS: '0', ...kafkaEnv(ctx, 'inventory') }),
-  },
-  {
-    name: 'payments',
-    database: true,
-    routed: true,
-    after: ['psp'],
-    env: (ctx) => ({ DATABASE_URL: ctx.databaseUrl, PSP_URL: ctx.urls['psp'] ?? '', ...kafkaEnv(ctx, 'payments') }),
-  },
+  { name: 'catalog', database: true, routed: true, env: standard('catalog') },
+  { name: 'inventory', database: true, routed: true, env: standard('inventory', () => ({ RESERVATION_SWEEP_INTERVAL_MS: '0' })) },
+  { name: 'payments', database: true, routed: true, after: ['psp'], env: standard('payments', (ctx) => ({ PSP_URL: ctx.urls['psp'] ?? '' })) },
+  { name: 'orders', database: true, routed: true, after: ['catalog'], env: standard('orders', (ctx) => ({ CATALOG_URL: ctx.urls['catalog'] ?? '' })) },
+  { name: 'shipping', database: true, routed: true, env: standard('shipping') },
+  { name: 'notifications', database: true, routed: true, env: standard('notifications') },
+  { name: 'support', database: true, routed: true, env: standard('support') },
+  { name: 'analytics', database: true, routed: true, env: standard('analytics') },
 ];
 
 /** The gateway in front of every routed service; limits high enough that validation, not the limiter, answers. */

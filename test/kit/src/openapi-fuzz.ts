@@ -538,18 +538,19 @@ function bodyCases(schema: JsonSchema, required: boolean, hugeLength: number): B
       why: 'an empty schema body may accept any field',
     });
   }
-  const push = (label: string, value: unknown, raw?: string, why?: string) => {
-    const invalid = raw === undefined && !conformsTo(schema, value);
+  /** A body with `value` in it; refused unless the schema allows it (or `mayPass` says the service may fill it in). */
+  const push = (label: string, value: unknown, options: { raw?: string | undefined; why?: string | undefined; mayPass?: boolean } = {}) => {
+    const invalid = !options.mayPass && options.raw === undefined && !conformsTo(schema, value);
     cases.push({
       label,
-      body: serialise(value, raw),
+      body: serialise(value, options.raw),
       expect: invalid ? 'reject' : 'no-5xx',
-      ...(invalid ? {} : { why: why ?? 'the schema allows this value' }),
+      ...(invalid ? {} : { why: options.why ?? 'the schema allows this value' }),
     });
   };
   // Unknown field at the top level.
   if (base && typeof base === 'object' && !Array.isArray(base)) {
-    push('unknown field', { ...base, fuzzUnknownField: true }, undefined, 'the schema does not forbid additional properties');
+    push('unknown field', { ...base, fuzzUnknownField: true }, { why: 'the schema does not forbid additional properties' });
   }
   for (const place of places(schema)) {
     // A base in which every parent of this place exists (optional parents and array items filled in).
@@ -569,14 +570,15 @@ function bodyCases(schema: JsonSchema, required: boolean, hugeLength: number): B
       }
     }
     const at = pointer(place.path);
-    if (place.required) push(`missing required ${at}`, deleteAt(where, place.path));
+    if (place.required && 'default' in place.schema) push(`missing required ${at}`, deleteAt(where, place.path), { mayPass: true, why: 'the validator fills in the documented default' });
+    else if (place.required) push(`missing required ${at}`, deleteAt(where, place.path));
     for (const bad of badValues(place.schema, hugeLength)) {
-      push(`${at} ${bad.label}`, setAt(where, place.path, bad.value), bad.raw, bad.why);
+      push(`${at} ${bad.label}`, setAt(where, place.path, bad.value), { raw: bad.raw, why: bad.why });
     }
     if (place.schema['properties']) {
       const current = getAt(where, place.path);
       const object = current && typeof current === 'object' && !Array.isArray(current) ? current : exampleFor(place.schema);
-      push(`${at} unknown nested field`, setAt(where, place.path, { ...(object as object), fuzzUnknownField: true }), undefined, 'the schema does not forbid additional properties');
+      push(`${at} unknown nested field`, setAt(where, place.path, { ...(object as object), fuzzUnknownField: true }), { why: 'the schema does not forbid additional properties' });
     }
   }
   return cases;
@@ -712,7 +714,9 @@ export function generateBadRequests(document: unknown, options: FuzzOptions = {}
       for (const p of parameters) {
         if (p.in === 'cookie') continue;
         if (p.in === 'query' && p.required) {
-          add(`query ${p.name} missing`, { url: `${fillPath(template, pathValues)}${queryString(query.filter(([k]) => k !== p.name))}` }, 'reject');
+          const url = `${fillPath(template, pathValues)}${queryString(query.filter(([k]) => k !== p.name))}`;
+          if (p.schema && 'default' in p.schema) add(`query ${p.name} missing`, { url }, 'no-5xx', 'the validator fills in the documented default');
+          else add(`query ${p.name} missing`, { url }, 'reject');
         }
         if (p.in === 'header' && p.required) {
           const { [p.name.toLowerCase()]: _removed, ...rest } = baseHeaders;
