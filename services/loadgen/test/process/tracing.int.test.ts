@@ -45,8 +45,11 @@ it('traces every journey from loadgen through the gateway into the services', as
       const server = request && spans.find((s) => s.traceId === journey.traceId && s.parentSpanId === request.spanId);
       if (request && server) return { journey, request, server };
     }
-    return undefined;
-  }, { timeoutMs: 60_000, intervalMs: 250 });
+    // Quoted by waitFor if it times out: what has arrived so far.
+    const names = new Map<string, number>();
+    for (const span of spans) names.set(span.name, (names.get(span.name) ?? 0) + 1);
+    throw new Error(`spans so far: ${JSON.stringify(Object.fromEntries(names))}`);
+  }, { timeoutMs: 90_000, intervalMs: 250 });
   expect(attribute(found.journey, 'loadgen.scenario')).toBe('browse');
   expect(found.request.kind).toBe(3); // CLIENT
   expect(attribute(found.request, 'url.path')).toBe('/api/catalog/products');
@@ -56,7 +59,7 @@ it('traces every journey from loadgen through the gateway into the services', as
   // Inventory is not behind this gateway: a cart journey fails at its stock check, and says so.
   const failed = await waitFor('a failed cart journey span', () =>
     receiver.spans().find((s) => s.name === 'journey cart' && attribute(s, 'loadgen.outcome') === 'failed'),
-  { timeoutMs: 60_000, intervalMs: 250 });
+  { timeoutMs: 90_000, intervalMs: 250 });
   expect(attribute(failed, 'loadgen.failure.step')).toBe('stock');
   expect(attribute(failed, 'loadgen.failure.reason')).toBe('upstream_unavailable');
 
@@ -64,4 +67,4 @@ it('traces every journey from loadgen through the gateway into the services', as
   const roots = receiver.spans().filter((s) => s.name.startsWith('journey '));
   expect(roots.every((s) => !s.parentSpanId)).toBe(true);
   expect(new Set(roots.map((s) => s.traceId)).size).toBe(roots.length);
-});
+}, 240_000);
