@@ -50,7 +50,7 @@ describe('loadgen process', () => {
     const exit = await loadgen.exited;
     expect(exit, loadgen.output().slice(-3000)).toEqual({ code: 0, signal: null });
     expect(loadgen.output()).toContain('shutdown complete');
-  });
+  }, 120_000);
 
   it('is not ready while the gateway cannot be reached, naming it', async () => {
     const loadgen = await spawnLoadgen({ GATEWAY_URL: CLOSED_URL, LOADGEN_PAUSED: 'true' }, { ready: false });
@@ -65,7 +65,7 @@ describe('loadgen process', () => {
       loadgen.child.kill('SIGTERM');
     }
     expect((await loadgen.exited).code).toBe(0);
-  });
+  }, 120_000);
 
   it.each([
     [{ GATEWAY_URL: 'http://10.20.30.40:8080' }, 'invalid configuration: GATEWAY_URL must be a loopback address unless LOADGEN_ALLOW_REMOTE=true (got "http://10.20.30.40:8080")'],
@@ -78,5 +78,5 @@ describe('loadgen process', () => {
     const lines = loadgen.output().trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(message);
-  });
+  }, 120_000);
 });
