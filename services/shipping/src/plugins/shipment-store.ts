@@ -25,6 +25,8 @@ export interface ShipmentRecord {
   dispatchedAt: Date | null;
   deliveredAt: Date | null;
   cancelReason: string | null;
+  /** Trace context of the order's confirmation (W3C headers), continued by the ticker's facts. */
+  traceHeaders: Record<string, string> | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -49,6 +51,7 @@ interface Row {
   dispatched_at: Date | null;
   delivered_at: Date | null;
   cancel_reason: string | null;
+  trace_headers: Record<string, string> | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -74,12 +77,13 @@ function fromRow(row: Row): ShipmentRecord {
     dispatchedAt: row.dispatched_at,
     deliveredAt: row.delivered_at,
     cancelReason: row.cancel_reason,
+    traceHeaders: row.trace_headers,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
 }
 
-export type NewShipment = Omit<ShipmentRecord, 'id' | 'status' | 'nextStepAt' | 'confirmedAt' | 'dispatchedAt' | 'deliveredAt' | 'cancelReason' | 'updatedAt'>;
+export type NewShipment = Omit<ShipmentRecord, 'id' | 'status' | 'nextStepAt' | 'confirmedAt' | 'dispatchedAt' | 'deliveredAt' | 'cancelReason' | 'traceHeaders' | 'updatedAt'>;
 
 /** Inserts a pending shipment for the order; undefined when the order already has one. */
 export async function insertShipment(db: Queryable, s: NewShipment): Promise<ShipmentRecord | undefined> {
@@ -170,11 +174,11 @@ export async function changeStatus(db: Queryable, id: string, change: StatusChan
 }
 
 /** Schedules the first step (dispatch) of a pending shipment that has not been scheduled yet. */
-export async function scheduleDispatch(db: Queryable, id: string, at: Date, due: Date): Promise<boolean> {
+export async function scheduleDispatch(db: Queryable, id: string, at: Date, due: Date, traceHeaders: Record<string, string> | null): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE shipments SET confirmed_at = $2, next_step_at = $3, updated_at = $2
+    `UPDATE shipments SET confirmed_at = $2, next_step_at = $3, updated_at = $2, trace_headers = $4
      WHERE id = $1 AND status = 'pending' AND confirmed_at IS NULL`,
-    [id, at, due],
+    [id, at, due, traceHeaders ? JSON.stringify(traceHeaders) : null],
   );
   return (rowCount ?? 0) > 0;
 }

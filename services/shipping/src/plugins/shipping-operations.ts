@@ -3,12 +3,13 @@
 // on the order's cancellation, and move due shipments along. Replies and facts go to the outbox in
 // the same transaction; metrics are counted by the caller after commit (see `Counted`).
 import { makeEvent, type ShopEvent } from '@shopwatch/contracts';
-import { enqueue, enqueueAll, type PoolClient, type Queryable } from '@shopwatch/platform';
+import { activeTraceHeaders, enqueue, type PoolClient, type Queryable } from '@shopwatch/platform';
 import { progressEventId, replyEventId } from '../domain/event-ids.ts';
 import { quoteFor } from '../domain/quotes.ts';
 import { cancelOutcome, estimatedDeliveryAt, nextStatus, stageDuration, type StageDurations } from '../domain/shipment.ts';
 import { NO_FAULTS, type ShippingFaults } from '../schemas/faults.ts';
 import type { ShippingMetrics } from './shipping-metrics.ts';
+import { inRecordedTrace } from './trace-context.ts';
 import {
   changeStatus,
   claimDue,
@@ -165,7 +166,9 @@ export function createShippingOperations(options: ShippingOperationsOptions): Sh
       if (!shipment || shipment.status !== 'pending') return { value: 'ignored', count: noop };
       const at = now();
       const due = new Date(at.getTime() + stageDuration('pending', shipment.method, durations, random()));
-      const scheduled = await scheduleDispatch(client, shipment.id, at, due);
+      // The confirmation's trace (this consumer span) is kept, so the delivery facts continue it.
+      const trace = activeTraceHeaders();
+      const scheduled = await scheduleDispatch(client, shipment.id, at, due, trace['traceparent'] ? trace : null);
       return { value: scheduled ? 'scheduled' : 'ignored', count: noop };
     },
 
@@ -184,47 +187,50 @@ export function createShippingOperations(options: ShippingOperationsOptions): Sh
 
     async advanceDue(client, limit) {
       const at = now();
-      const due = await claimDue(client, at, limit);
-      const events: ShopEvent[] = [];
+      // One enqueue per shipment (each in its order's recorded trace). Rows are claimed with SKIP
+      // LOCKED, so no other ticker holds these orders' keys; going in key order keeps the outbox's
+      // key locks ordered all the same.
+      const due = (await claimDue(client, at, limit)).sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
       const counts: Array<() => void> = [];
+      let moved = 0;
       for (const shipment of due) {
         const to = nextStatus(shipment.status);
+        let fact: ShopEvent;
         if (to === 'dispatched') {
-          const moved = await changeStatus(client, shipment.id, {
+          const next = await changeStatus(client, shipment.id, {
             status: 'dispatched',
             nextStepAt: new Date(at.getTime() + stageDuration('dispatched', shipment.method, durations, random())),
             at,
             dispatchedAt: at,
             detail: `handed to ${shipment.carrier}`,
           });
-          events.push(makeEvent('shop.shipping.shipment.dispatched', moved.orderId, progress(moved), { source: SOURCE, now: at, id: progressEventId(moved.id, 'dispatched') }));
+          fact = makeEvent('shop.shipping.shipment.dispatched', next.orderId, progress(next), { source: SOURCE, now: at, id: progressEventId(next.id, 'dispatched') });
         } else if (to === 'in_transit') {
-          const moved = await changeStatus(client, shipment.id, {
+          const next = await changeStatus(client, shipment.id, {
             status: 'in_transit',
             nextStepAt: new Date(at.getTime() + stageDuration('in_transit', shipment.method, durations, random())),
             at,
             detail: `in transit to ${shipment.city}, ${shipment.country}`,
           });
-          events.push(makeEvent('shop.shipping.shipment.in-transit', moved.orderId, progress(moved), { source: SOURCE, now: at, id: progressEventId(moved.id, 'in_transit') }));
+          fact = makeEvent('shop.shipping.shipment.in-transit', next.orderId, progress(next), { source: SOURCE, now: at, id: progressEventId(next.id, 'in_transit') });
         } else if (to === 'delivered') {
-          const moved = await changeStatus(client, shipment.id, { status: 'delivered', nextStepAt: null, at, deliveredAt: at, detail: 'delivered' });
-          const dispatchedAt = moved.dispatchedAt ?? at;
+          const next = await changeStatus(client, shipment.id, { status: 'delivered', nextStepAt: null, at, deliveredAt: at, detail: 'delivered' });
+          const dispatchedAt = next.dispatchedAt ?? at;
           const deliverySeconds = Math.max(0, (at.getTime() - dispatchedAt.getTime()) / 1000);
-          const onTime = at.getTime() <= moved.estimatedDeliveryAt.getTime();
-          events.push(
-            makeEvent('shop.shipping.shipment.delivered', moved.orderId, { ...progress(moved), deliverySeconds, onTime }, { source: SOURCE, now: at, id: progressEventId(moved.id, 'delivered') }),
-          );
+          const onTime = at.getTime() <= next.estimatedDeliveryAt.getTime();
+          fact = makeEvent('shop.shipping.shipment.delivered', next.orderId, { ...progress(next), deliverySeconds, onTime }, { source: SOURCE, now: at, id: progressEventId(next.id, 'delivered') });
           counts.push(() => {
-            metrics.deliverySeconds.observe({ method: moved.method }, deliverySeconds);
+            metrics.deliverySeconds.observe({ method: next.method }, deliverySeconds);
             metrics.delivered.inc({ on_time: String(onTime) });
           });
         } else {
           continue;
         }
+        await inRecordedTrace(shipment.traceHeaders, () => enqueue(client, fact, enqueueOptions));
         counts.push(() => metrics.transitions.inc({ to }));
+        moved += 1;
       }
-      await enqueueAll(client, events, enqueueOptions);
-      return { value: events.length, count: () => counts.forEach((c) => c()) };
+      return { value: moved, count: () => counts.forEach((c) => c()) };
     },
   };
 }
