@@ -10,9 +10,10 @@
 // of the limit, rounded down: limits under 20 are always counted in Redis) — is counted in Redis
 // at once (INCRBY of itself plus the key's pending), which is exact.
 //
-// Bound across replicas: each replica holds at most `batch` unsynced admissions per key, and the
-// headroom absorbs four such batches, so with up to four replicas the limit holds; each further
-// replica can let through at most one more batch (5% of the limit) per window.
+// Bound across replicas: other replicas cannot yet see at most two batches of a replica's
+// admissions per key (one pending, one being synced), and the headroom absorbs four batches, so
+// with two replicas the limit holds exactly (tested); each further replica can let through at
+// most two more batches (10% of the limit) per window.
 // When Redis cannot be reached the limit fails open (see routes/proxy.ts).
 import type { Redis } from 'ioredis';
 
