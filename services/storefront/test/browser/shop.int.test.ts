@@ -262,7 +262,7 @@ describe('the storefront in Chromium', () => {
     await clickLink('Checkout');
     await page.waitForSelector('#postalCode', WAIT);
 
-    const seen = () => analyticsBodies.flatMap((b) => (JSON.parse(b) as { events: Array<{ type: string; sessionId: string; productId?: string; query?: string }> }).events);
+    const seen = () => analyticsBodies.flatMap((b) => (JSON.parse(b) as { events: Array<{ type: string; sessionId: string; productId?: string; query?: string; results?: number; path?: string }> }).events);
     await waitFor('the checkout_started event sent', () => seen().some((e) => e.type === 'checkout_started'), { timeoutMs: 30_000, intervalMs: 200 });
     const events = seen();
     const count = (type: string) => events.filter((e) => e.type === type).length;
@@ -274,7 +274,10 @@ describe('the storefront in Chromium', () => {
       add_to_cart: 1,
       checkout_started: 1,
     });
-    expect(events.find((e) => e.type === 'search')!.query).toBe(product.name);
+    expect(events.find((e) => e.type === 'search')).toMatchObject({ query: product.name, results: expect.any(Number) as number });
+    expect(events.find((e) => e.type === 'search')!.results).toBeGreaterThan(0);
+    // (The home page's view may have gone out before the list was cleared.)
+    expect(events.filter((e) => e.type === 'page_view' && e.path !== '/').map((e) => e.path)).toEqual(['/search', `/products/${product.id}`, '/cart', '/checkout']);
     expect(events.find((e) => e.type === 'product_view')!.productId).toBe(product.id);
     expect(new Set(events.map((e) => e.sessionId)).size).toBe(1);
     expect(pageErrors).toEqual([]);

@@ -92,4 +92,17 @@ describe('EventBatcher', () => {
     expect(h.sent[0]![0]!.query).toHaveLength(200);
     expect(h.sent[0]![0]).not.toHaveProperty('productId');
   });
+
+  it('carries search result counts and page paths, dropping nonsense counts', async () => {
+    const h = harness();
+    h.batcher.track('search', { query: 'tea', results: 0 });
+    h.batcher.track('search', { query: 'tea', results: -1 });
+    h.batcher.track('page_view', { path: '/products/p-1' });
+    await h.batcher.flush();
+    expect(h.sent[0]!.map((e) => [e.results, e.path])).toEqual([
+      [0, undefined],
+      [undefined, undefined],
+      [undefined, '/products/p-1'],
+    ]);
+  });
 });

@@ -18,11 +18,13 @@ describe('orders', () => {
       status: 'cancelled',
       reason: 'out_of_stock',
       failedStep: 'reserve_stock',
+      step: undefined,
       totalCents: 5997,
       currency: 'EUR',
       createdAt: '2026-11-21T08:00:00Z',
       lines: [{ productId: 'p-1', quantity: 3, unitPriceCents: 1999 }],
     });
+    expect(readOrder({ id: 'o-4', status: 'pending', step: 'authorize_payment', reason: null, failedStep: null })).toMatchObject({ step: 'authorize_payment', reason: undefined, failedStep: undefined });
   });
   it('is lenient with missing fields and strict with garbage', () => {
     expect(readOrder({ id: 'o-2' })).toMatchObject({ id: 'o-2', status: 'unknown', totalCents: undefined, currency: 'EUR', lines: [] });
@@ -48,6 +50,21 @@ describe('orders', () => {
 });
 
 describe('readQuotes', () => {
+  it("reads shipping's QuoteResponse", () => {
+    const answer = {
+      country: 'DE',
+      zone: 'domestic',
+      weightGrams: 1500,
+      quotes: [
+        { method: 'standard', carrier: 'DHL', costCents: 490, currency: 'EUR', estimatedDays: { min: 2, max: 3 } },
+        { method: 'express', carrier: 'UPS', costCents: 1290, currency: 'EUR', estimatedDays: { min: 1, max: 1 } },
+      ],
+    };
+    expect(readQuotes(answer)).toEqual([
+      { method: 'standard', priceCents: 490, currency: 'EUR', estimatedDays: '2–3', carrier: 'DHL' },
+      { method: 'express', priceCents: 1290, currency: 'EUR', estimatedDays: '1', carrier: 'UPS' },
+    ]);
+  });
   it('reads the shapes shipping may answer with', () => {
     const quote = { method: 'express', priceCents: 1290, currency: 'EUR', estimatedDaysMin: 1, estimatedDaysMax: 2, carrier: 'DHL' };
     const expected = [{ method: 'express', priceCents: 1290, currency: 'EUR', estimatedDays: '1–2', carrier: 'DHL' }];

@@ -55,7 +55,7 @@ export function App() {
   const routeKey = JSON.stringify(route);
 
   useEffect(() => {
-    track('page_view');
+    track('page_view', { path: location.pathname });
     // After a navigation, move focus to the new page's heading (screen readers announce it).
     if (first.current) first.current = false;
     else main.current?.querySelector<HTMLElement>('h1')?.focus();

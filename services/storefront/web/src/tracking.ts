@@ -1,6 +1,6 @@
 // The app's click-event batcher: one per tab, sent to the analytics service through the gateway.
 // Best effort: nothing here can fail or slow the UI.
-import { EventBatcher, type ClickEventType } from './lib/analytics.ts';
+import { EventBatcher, type ClickDetails, type ClickEventType } from './lib/analytics.ts';
 import { randomId } from './lib/ids.ts';
 
 const SESSION_KEY = 'shopwatch.analytics-session';
@@ -42,7 +42,7 @@ if (typeof document !== 'undefined') {
   });
 }
 
-export function track(type: ClickEventType, details: { productId?: string; query?: string } = {}): void {
+export function track(type: ClickEventType, details: ClickDetails = {}): void {
   try {
     batcher.track(type, details);
   } catch {

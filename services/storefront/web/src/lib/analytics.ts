@@ -2,13 +2,25 @@
 // full or after a short delay. Best effort by design: a failed send is dropped and counted, it
 // never throws into the UI and never retries into a storm. Time and transport are injected.
 
-export type ClickEventType = 'page_view' | 'product_view' | 'search' | 'add_to_cart' | 'remove_from_cart' | 'checkout_started';
+/** The analytics service's click types (services/analytics/src/schemas/events.ts). */
+export type ClickEventType = 'page_view' | 'product_view' | 'search' | 'add_to_cart' | 'remove_from_cart' | 'checkout_started' | 'purchase_completed' | 'support_contacted';
+
+export interface ClickDetails {
+  productId?: string | undefined;
+  query?: string | undefined;
+  /** For search: how many results the shopper saw. */
+  results?: number | undefined;
+  /** For page_view: the page path. */
+  path?: string | undefined;
+}
 
 export interface ClickEvent {
   type: ClickEventType;
   sessionId: string;
   productId?: string;
   query?: string;
+  results?: number;
+  path?: string;
   at: string;
 }
 
@@ -35,10 +47,12 @@ export class EventBatcher {
     this.options = { maxBatch: 20, flushAfterMs: 2_000, maxQueued: 200, ...options };
   }
 
-  track(type: ClickEventType, details: { productId?: string | undefined; query?: string | undefined } = {}): void {
+  track(type: ClickEventType, details: ClickDetails = {}): void {
     const event: ClickEvent = { type, sessionId: this.options.sessionId, at: this.options.now().toISOString() };
     if (details.productId) event.productId = details.productId;
     if (details.query) event.query = details.query.slice(0, 200);
+    if (details.results !== undefined && Number.isSafeInteger(details.results) && details.results >= 0) event.results = details.results;
+    if (details.path) event.path = details.path.slice(0, 300);
     this.queue.push(event);
     if (this.queue.length > this.options.maxQueued) {
       this.dropped += this.queue.length - this.options.maxQueued;

@@ -1,5 +1,6 @@
-// Reading orders and shipping quotes from the services' answers. Orders and shipping are young
-// services, so their answers are read defensively: unknown shapes become "unknown", never a crash.
+// Reading orders and shipping quotes from the services' answers (orders: `Order` and `OrderPage`
+// in services/orders/src/schemas/order.ts; shipping: `QuoteResponse`). Read defensively: an
+// unexpected shape becomes "unknown", never a crash of the page.
 
 export interface OrderLineView {
   productId: string;
@@ -14,6 +15,8 @@ export interface OrderView {
   currency: string;
   reason: string | undefined;
   failedStep: string | undefined;
+  /** The saga step in progress, while pending. */
+  step: string | undefined;
   createdAt: string | undefined;
   lines: OrderLineView[];
 }
@@ -55,6 +58,7 @@ export function readOrder(value: unknown): OrderView | undefined {
     currency: text(o['currency'], 3) ?? 'EUR',
     reason: text(o['reason'] ?? o['cancelReason'], 64),
     failedStep: text(o['failedStep'], 64),
+    step: text(o['step'], 64),
     createdAt: text(o['createdAt'], 40),
     lines,
   };
@@ -76,6 +80,8 @@ const REASONS: Record<string, string> = {
   payment_declined: 'The payment was declined.',
   psp_unavailable: 'The payment provider is unavailable right now.',
   step_timeout: 'The order took too long to process.',
+  insufficient_funds: 'The card has insufficient funds.',
+  card_expired: 'The card has expired.',
   shipment_failed: 'The shipment could not be booked.',
   unknown_product: 'A product in the order no longer exists.',
 };
@@ -100,8 +106,10 @@ function readQuote(value: unknown): QuoteView | undefined {
   const priceCents = int(q['priceCents'] ?? q['amountCents'] ?? q['costCents'] ?? q['totalCents']);
   const method = text(q['method'], 20);
   if (priceCents === undefined || !method) return undefined;
-  const min = int(q['estimatedDaysMin'] ?? q['minDays']);
-  const max = int(q['estimatedDaysMax'] ?? q['maxDays']);
+  // Shipping answers `estimatedDays: { min, max }`; flat fields are read too.
+  const range = obj(q['estimatedDays']);
+  const min = int(range?.['min'] ?? q['estimatedDaysMin'] ?? q['minDays']);
+  const max = int(range?.['max'] ?? q['estimatedDaysMax'] ?? q['maxDays']);
   const days = int(q['estimatedDays'] ?? q['deliveryDays']);
   const estimatedDays = min !== undefined && max !== undefined ? (min === max ? `${min}` : `${min}–${max}`) : days !== undefined ? `${days}` : undefined;
   return { method, priceCents, currency: text(q['currency'], 3) ?? 'EUR', estimatedDays, carrier: text(q['carrier'], 64) };

@@ -245,9 +245,9 @@ export function CheckoutPage() {
           <legend>Payment</legend>
           <div className="field">
             <label htmlFor="cardToken">Card token (optional)</label>
-            <input id="cardToken" maxLength={100} autoComplete="off" value={cardToken} onChange={(e) => setCardToken(e.target.value)} aria-describedby="cardToken-hint" />
+            <input id="cardToken" maxLength={64} pattern="tok_[a-z0-9_]{1,60}" autoComplete="off" value={cardToken} onChange={(e) => setCardToken(e.target.value)} aria-describedby="cardToken-hint" />
             <small id="cardToken-hint" className="hint">
-              The shop uses a simulated payment provider; leave empty for the default test card.
+              The shop uses a simulated payment provider: a test token like tok_visa, or empty for the default card.
             </small>
           </div>
         </fieldset>

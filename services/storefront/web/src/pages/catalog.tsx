@@ -87,13 +87,13 @@ export function SearchPage({ q, offset }: { q: string; offset: number }) {
     async (signal) => {
       if (!q.trim()) return { items: [], total: 0, zeroResults: true } satisfies SearchResult;
       const query = new URLSearchParams({ q, limit: String(PAGE_SIZE), offset: String(offset) });
-      return get<SearchResult>(`/catalog/search?${query.toString()}`, signal);
+      const found = await get<SearchResult>(`/catalog/search?${query.toString()}`, signal);
+      // One search event per search (not per page of results), with how many results it found.
+      if (offset === 0) track('search', { query: q, results: found.total });
+      return found;
     },
     [q, offset],
   );
-  useEffect(() => {
-    if (q.trim() && offset === 0) track('search', { query: q });
-  }, [q, offset]);
   return (
     <Page title={q ? `Search: ${q}` : 'Search'}>
       {result.state === 'loading' && <Loading what="results" />}

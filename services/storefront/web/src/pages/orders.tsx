@@ -7,6 +7,7 @@ import { isTerminal, readOrder, readOrderPage, reasonText, type OrderView } from
 import type { ApiError } from '../lib/problem.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.ts';
+import { track } from '../tracking.ts';
 
 /** Poll every second at first, then every five (a saga normally ends within seconds). */
 const pollDelay = (attempt: number) => (attempt < 60 ? 1_000 : 5_000);
@@ -28,13 +29,19 @@ export function OrderPage({ id }: { id: string }) {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const abort = new AbortController();
+    // A purchase is counted when this page sees the order become confirmed (not on revisits).
+    let sawPending = false;
     const poll = async (attempt: number) => {
       try {
         const view = readOrder(await get<unknown>(`/orders/${encodeURIComponent(id)}`, abort.signal));
         if (stopped) return;
         setError(undefined);
         if (view) setOrder(view);
-        if (view && isTerminal(view.status)) return;
+        if (view && isTerminal(view.status)) {
+          if (sawPending && view.status === 'confirmed') track('purchase_completed');
+          return;
+        }
+        if (view) sawPending = true;
       } catch (e) {
         if (stopped) return;
         const problem = asApiError(e);
@@ -67,7 +74,9 @@ export function OrderPage({ id }: { id: string }) {
               ? 'Confirmed: thank you! Your order is on its way.'
               : order.status === 'cancelled'
                 ? `Cancelled: ${reasonText(order.reason)}`
-                : `Processing (${order.status.replaceAll('_', ' ')})…`}
+                : order.status === 'cancelling'
+                  ? 'Cancelling: undoing the steps already taken…'
+                  : `Processing${order.step ? ` (${order.step.replaceAll('_', ' ')})` : ''}…`}
           </p>
           {order.lines.length > 0 && (
             <ul>

@@ -1,15 +1,18 @@
-// Contact support: POST /api/support/tickets with subject, message and category.
+// Contact support: POST /api/support/tickets with subject, message and category (support's
+// TICKET_CATEGORIES).
 import { useState, type FormEvent } from 'react';
 import { post } from '../api.ts';
 import { asApiError, Page, ProblemMessage } from '../components.tsx';
 import type { ApiError } from '../lib/problem.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.ts';
+import { track } from '../tracking.ts';
 
 const CATEGORIES: Array<[string, string]> = [
   ['order', 'An order'],
   ['shipping', 'Shipping and delivery'],
   ['payment', 'Payment'],
+  ['returns', 'Returns'],
   ['product', 'A product'],
   ['account', 'My account'],
   ['other', 'Something else'],
@@ -41,6 +44,7 @@ export function SupportPage() {
       setTicketId(typeof ticket?.id === 'string' || typeof ticket?.id === 'number' ? String(ticket.id) : 'new');
       setSubject('');
       setMessage('');
+      track('support_contacted');
     } catch (e) {
       setError(asApiError(e));
     } finally {
