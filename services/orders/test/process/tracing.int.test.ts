@@ -45,7 +45,7 @@ beforeAll(async () => {
       ...topics,
       CONSUMER_GROUP: `${base}-group`,
       KAFKA_TOPIC_PARTITIONS: '1',
-      SAGA_STEP_TIMEOUT_MS: '8000',
+      SAGA_STEP_TIMEOUT_MS: '15000',
       SAGA_SWEEP_INTERVAL_MS: '200',
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
@@ -75,8 +75,8 @@ async function place(traceId: string): Promise<string> {
   return ((await res.json()) as { id: string }).id;
 }
 
-const record = (topic: string, orderId: string, type: string) =>
-  waitFor(`${type} for ${orderId}`, () => collector.records.find((r): r is RawRecord => r.topic === topic && r.key === orderId && (JSON.parse(r.text!) as ShopEvent).type === type), { timeoutMs: 30_000 });
+const record = (topic: string, orderId: string, type: string, timeoutMs = 30_000) =>
+  waitFor(`${type} for ${orderId}`, () => collector.records.find((r): r is RawRecord => r.topic === topic && r.key === orderId && (JSON.parse(r.text!) as ShopEvent).type === type), { timeoutMs });
 const traceOf = (traceparent: string | undefined) => traceparent?.split('-')[1];
 const spanOf = (traceparent: string | undefined) => traceparent?.split('-')[2];
 
@@ -113,6 +113,7 @@ it('a command sent by the timeout sweeper continues the trace of the POST that p
   const traceId = 'b1b2c3d4e5f60718293a4b5c6d7e8f91';
   const orderId = await place(traceId);
   await record(topics.INVENTORY_COMMANDS_TOPIC, orderId, 'shop.inventory.stock.reserve');
-  const releaseRecord = await record(topics.INVENTORY_COMMANDS_TOPIC, orderId, 'shop.inventory.stock.release');
+  // Sent by the sweeper once the 15 s step timeout passed.
+  const releaseRecord = await record(topics.INVENTORY_COMMANDS_TOPIC, orderId, 'shop.inventory.stock.release', 75_000);
   expect(traceOf(releaseRecord.headers['traceparent'])).toBe(traceId);
-});
+}, 120_000);
