@@ -20,11 +20,13 @@ export LOG_LEVEL="${LOG_LEVEL:-info}"
 running() { [[ -f ".local/run/dev/$1.pid" ]] && kill -0 "$(cat ".local/run/dev/$1.pid")" 2>/dev/null; }
 
 started=()
-while IFS=$'\t' read -r name port; do
+while IFS=$'\t' read -r name port extra; do
   [[ -z "$name" || "$name" == \#* ]] && continue
   if running "$name"; then echo "dev-up: $name already running (pid $(cat ".local/run/dev/$name.pid"))"; continue; fi
   echo "dev-up: starting $name on :$port"
-  PORT="$port" HOST=127.0.0.1 setsid nohup node "services/$name/src/server.ts" >> ".local/logs/$name.log" 2>&1 < /dev/null &
+  # The optional third column is extra environment for that service (space-separated NAME=value).
+  # shellcheck disable=SC2086
+  env PORT="$port" HOST=127.0.0.1 ${extra:-} setsid nohup node "services/$name/src/server.ts" >> ".local/logs/$name.log" 2>&1 < /dev/null &
   echo $! > ".local/run/dev/$name.pid"
   started+=("$name:$port")
   # Prometheus picks the target up within its file_sd refresh interval.
