@@ -136,34 +136,43 @@ export async function insertOrder(db: Queryable, state: SagaState, meta: NewOrde
   return (result.rowCount ?? 0) === 1;
 }
 
-/** Writes the saga part of the state (the placed order never changes). */
-export async function saveSaga(db: Queryable, state: SagaState, now: Date): Promise<void> {
-  await db.query(
-    `UPDATE orders SET status = $2, saga_step = $3, awaited_command_id = $4, step_started_at = $5, step_deadline = $6, step_attempt = $7,
+const SAVE_SAGA = `UPDATE orders SET status = $2, saga_step = $3, awaited_command_id = $4, step_started_at = $5, step_deadline = $6, step_attempt = $7,
        stock_hold = $8, payment_hold = $9, shipment_hold = $10, payment_id = $11, shipment_id = $12, failure_reason = $13, failed_step = $14,
        compensations = $15, refund_required = $16, completed_at = $17, updated_at = $18
-     WHERE id = $1`,
-    [
-      state.order.orderId,
-      state.status,
-      state.step,
-      state.awaitedCommandId,
-      state.stepStartedAt,
-      state.stepDeadline,
-      state.stepAttempt,
-      state.stock,
-      state.payment,
-      state.shipment,
-      state.paymentId,
-      state.shipmentId,
-      state.failure?.reason ?? null,
-      state.failure?.failedStep ?? null,
-      state.compensations,
-      state.refundRequired,
-      state.completedAt,
-      now,
-    ],
-  );
+     WHERE id = $1`;
+
+const sagaParams = (state: SagaState, now: Date): unknown[] => [
+  state.order.orderId,
+  state.status,
+  state.step,
+  state.awaitedCommandId,
+  state.stepStartedAt,
+  state.stepDeadline,
+  state.stepAttempt,
+  state.stock,
+  state.payment,
+  state.shipment,
+  state.paymentId,
+  state.shipmentId,
+  state.failure?.reason ?? null,
+  state.failure?.failedStep ?? null,
+  state.compensations,
+  state.refundRequired,
+  state.completedAt,
+  now,
+];
+
+const logColumns = (entries: readonly LogEntry[]): unknown[] => [
+  entries.map((e) => e.kind),
+  entries.map((e) => e.step),
+  entries.map((e) => e.commandId),
+  entries.map((e) => e.eventId),
+  entries.map((e) => JSON.stringify(e.detail)),
+];
+
+/** Writes the saga part of the state (the placed order never changes). */
+export async function saveSaga(db: Queryable, state: SagaState, now: Date): Promise<void> {
+  await db.query(SAVE_SAGA, sagaParams(state, now));
 }
 
 export async function appendLog(db: Queryable, orderId: string, at: Date, entries: readonly LogEntry[]): Promise<void> {
@@ -171,15 +180,21 @@ export async function appendLog(db: Queryable, orderId: string, at: Date, entrie
   await db.query(
     `INSERT INTO order_events (order_id, at, kind, step, command_id, event_id, detail)
      SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::jsonb[])`,
-    [
-      orderId,
-      at,
-      entries.map((e) => e.kind),
-      entries.map((e) => e.step),
-      entries.map((e) => e.commandId),
-      entries.map((e) => e.eventId),
-      entries.map((e) => JSON.stringify(e.detail)),
-    ],
+    [orderId, at, ...logColumns(entries)],
+  );
+}
+
+/**
+ * The saga state and its log entries in one round trip (the hot path: every reply and timeout).
+ * A data-modifying CTE always runs, so the UPDATE happens even though nothing reads its result.
+ */
+export async function saveSagaWithLog(db: Queryable, state: SagaState, now: Date, entries: readonly LogEntry[]): Promise<void> {
+  if (entries.length === 0) return saveSaga(db, state, now);
+  await db.query(
+    `WITH saved AS (${SAVE_SAGA})
+     INSERT INTO order_events (order_id, at, kind, step, command_id, event_id, detail)
+     SELECT $1, $18, * FROM unnest($19::text[], $20::text[], $21::uuid[], $22::uuid[], $23::jsonb[])`,
+    [...sagaParams(state, now), ...logColumns(entries)],
   );
 }
 

@@ -69,8 +69,8 @@ export class SagaStore {
 
   /** Writes a transition's state (if it changed), log entries and messages with `client`. */
   async #persist(client: PoolClient, transition: Transition, now: Date): Promise<void> {
-    if (transition.changed) await repo.saveSaga(client, transition.state, now);
-    await repo.appendLog(client, transition.state.order.orderId, now, transition.log);
+    if (transition.changed) await repo.saveSagaWithLog(client, transition.state, now, transition.log);
+    else await repo.appendLog(client, transition.state.order.orderId, now, transition.log);
     // One key (the order id) per transition: plain enqueue calls cannot deadlock on key locks.
     for (const message of transition.messages) await enqueue(client, message, { topic: topicOf(this.#topics, message) });
   }
