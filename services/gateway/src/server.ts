@@ -5,7 +5,7 @@ import { GatewayConfigSchema, upstreamsFrom } from './config.ts';
 
 startOrExit(async () => {
   const config = loadConfig(GatewayConfigSchema);
-  const tracing = await startTracing({ service: 'gateway', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: config.OTEL_TRACES_SAMPLER_ARG });
+  const tracing = await startTracing({ service: 'gateway', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: config.OTEL_TRACES_SAMPLER_ARG, protocol: config.OTEL_EXPORTER_OTLP_PROTOCOL });
   const platform = await import('@shopwatch/platform');
   const { buildGatewayApp } = await import('./app.ts');
   const { createRedis } = await import('./plugins/redis.ts');

@@ -8,7 +8,7 @@ startOrExit(async () => {
   if ((config.ADMIN_EMAIL === undefined) !== (config.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError('invalid configuration: ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
   }
-  const tracing = await startTracing({ service: 'users', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: config.OTEL_TRACES_SAMPLER_ARG });
+  const tracing = await startTracing({ service: 'users', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, sampleRatio: config.OTEL_TRACES_SAMPLER_ARG, protocol: config.OTEL_EXPORTER_OTLP_PROTOCOL });
   const platform = await import('@shopwatch/platform');
   const { buildUsersApp } = await import('./app.ts');
   const { migrateUsers } = await import('./migrate.ts');

@@ -66,7 +66,9 @@ export async function startTracing(settings: TracingSettings): Promise<Tracing> 
         instrumentHandler: false,
         ignorePaths: (opts) => ['/livez', '/readyz', '/metrics'].includes(opts.url),
       }),
-      new PgInstrumentation({ enhancedDatabaseReporting: false }),
+      // Queries outside a request or message (relay polls, sweepers, tickers) would each start a
+      // trace of their own every second; only queries inside a traced unit of work are recorded.
+      new PgInstrumentation({ enhancedDatabaseReporting: false, requireParentSpan: true }),
     ],
   });
   return {
