@@ -7,9 +7,10 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
-import { DEFAULT_DIST_DIR } from './config.ts';
 
 const WEB_DIR = fileURLToPath(new URL('../web', import.meta.url));
+/** Where the server looks by default (config.ts's DIST_DIR default). */
+const DEFAULT_DIST_DIR = fileURLToPath(new URL('../dist', import.meta.url));
 const COMPRESSIBLE = /\.(js|css|html|svg|json|txt|map)$/;
 const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
