@@ -15,7 +15,7 @@ startOrExit(async () => {
   const platform = await import('@shopwatch/platform');
   const { buildAnalyticsApp } = await import('./app.ts');
   const { migrateAnalytics } = await import('./migrate.ts');
-  const { createDomainEventHandler } = await import('./plugins/domain-events.ts');
+  const { classifyDomainEventError, createDomainEventHandler } = await import('./plugins/domain-events.ts');
   const { pruneFunnel } = await import('./plugins/funnel-store.ts');
 
   const logger = createLogger({ service: 'analytics', level: config.LOG_LEVEL });
@@ -49,6 +49,7 @@ startOrExit(async () => {
       registry: app.metrics.registry,
       fromBeginning: config.CONSUMER_FROM_BEGINNING,
       deadLetterTopic: config.DEAD_LETTER_TOPIC,
+      classifyError: classifyDomainEventError,
       logger,
       handler: createDomainEventHandler({
         pool,
