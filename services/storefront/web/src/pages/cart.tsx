@@ -179,7 +179,7 @@ export function CheckoutPage() {
     try {
       const body: Record<string, unknown> = { items: orderItems(cart), shipping: { ...destination, method } };
       if (cardToken.trim()) body['cardToken'] = cardToken.trim();
-      const answer = await api<unknown>('POST', '/orders', { body, headers: { 'idempotency-key': idempotencyKey.current } });
+      const answer = await api<unknown>('POST', '/orders/orders', { body, headers: { 'idempotency-key': idempotencyKey.current } });
       const order = readOrder(answer);
       if (!order) throw new Error('unreadable order');
       saveCart(EMPTY_CART);

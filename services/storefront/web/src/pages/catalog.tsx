@@ -1,7 +1,7 @@
 // Browsing: the product list with category filter and paging, search, and the product page.
 import { useEffect, useState, type FormEvent } from 'react';
 import { get } from '../api.ts';
-import { addProductToCart, Loading, Page, Price, ProblemMessage, ProductCard, useLoad } from '../components.tsx';
+import { addProductToCart, Loading, Page, Price, ProblemMessage, ProductCard, useLoad, type Loadable } from '../components.tsx';
 import { ApiError } from '../lib/problem.ts';
 import { Link, navigate } from '../router.tsx';
 import { track } from '../tracking.ts';
@@ -120,20 +120,24 @@ export function SearchPage({ q, offset }: { q: string; offset: number }) {
   );
 }
 
-function StockLine({ productId }: { productId: string }) {
-  const [stock] = useLoad(
+/** Stock of one product; a 404 means it was never stocked (none available). */
+function useStock(productId: string) {
+  return useLoad(
     async (signal) => {
       try {
         return await get<Stock>(`/inventory/stock/${encodeURIComponent(productId)}`, signal);
       } catch (error) {
-        // No stock record yet: the product has never been stocked.
         if (error instanceof ApiError && error.status === 404) return { productId, available: 0, low: false } satisfies Stock;
         throw error;
       }
     },
     [productId],
-  );
+  )[0];
+}
+
+function StockLine({ stock }: { stock: Loadable<Stock> }) {
   if (stock.state === 'loading') return <p className="stock">Checking stock…</p>;
+  // Inventory unreachable: say so, and still let the shopper order (the saga checks stock).
   if (stock.state === 'error') return <p className="stock">Stock information is unavailable right now.</p>;
   const { available, low } = stock.data;
   return (
@@ -145,6 +149,7 @@ function StockLine({ productId }: { productId: string }) {
 
 export function ProductDetailPage({ id }: { id: string }) {
   const [product, retry] = useLoad((signal) => get<Product>(`/catalog/products/${encodeURIComponent(id)}`, signal), [id]);
+  const stock = useStock(id);
   const [quantity, setQuantity] = useState(1);
   const [message, setMessage] = useState('');
   useEffect(() => {
@@ -154,6 +159,7 @@ export function ProductDetailPage({ id }: { id: string }) {
   if (product.state === 'loading') return <Loading what="product" />;
   if (product.state === 'error') return <ProblemMessage error={product.error} onRetry={retry} />;
   const p = product.data;
+  const soldOut = stock.state === 'ok' && stock.data.available === 0;
   const add = (event: FormEvent) => {
     event.preventDefault();
     setMessage(addProductToCart(p, quantity) ? `${quantity} × ${p.name} added to your cart.` : 'Your cart is full.');
@@ -164,13 +170,15 @@ export function ProductDetailPage({ id }: { id: string }) {
         <p className="product-price">
           <Price cents={p.priceCents} currency={p.currency} />
         </p>
-        <StockLine productId={p.id} />
+        <StockLine stock={stock} />
         <p>{p.description}</p>
         {p.tags.length > 0 && <p className="tags">Tags: {p.tags.join(', ')}</p>}
         <form onSubmit={add} className="add-form">
           <label htmlFor="quantity">Quantity</label>
           <input id="quantity" type="number" min={1} max={99} value={quantity} onChange={(e) => setQuantity(Math.min(99, Math.max(1, Math.trunc(Number(e.target.value) || 1))))} />
-          <button type="submit">Add to cart</button>
+          <button type="submit" disabled={soldOut}>
+            Add to cart
+          </button>
         </form>
         <p role="status" className="message">
           {message}

@@ -33,7 +33,7 @@ export function OrderPage({ id }: { id: string }) {
     let sawPending = false;
     const poll = async (attempt: number) => {
       try {
-        const view = readOrder(await get<unknown>(`/orders/${encodeURIComponent(id)}`, abort.signal));
+        const view = readOrder(await get<unknown>(`/orders/orders/${encodeURIComponent(id)}`, abort.signal));
         if (stopped) return;
         setError(undefined);
         if (view) setOrder(view);
@@ -113,7 +113,7 @@ export function OrdersPage() {
   const [page, retry] = useLoad(
     async (signal) => {
       if (!session) return { orders: [], nextCursor: undefined };
-      return readOrderPage(await get<unknown>(`/orders${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`, signal));
+      return readOrderPage(await get<unknown>(`/orders/orders${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`, signal));
     },
     [session?.token, cursor],
   );
