@@ -37,7 +37,13 @@ export interface SagaState {
   status: OrderStatus;
   /** The step whose reply is awaited; null once terminal. */
   step: Step | null;
+  /** The latest command of the current step: a reply must answer it... */
   awaitedCommandId: string | null;
+  /**
+   * ...or an earlier send of the same step (a compensation re-sent after a timeout is the same
+   * idempotent request, so the first send's late reply confirms it just as well).
+   */
+  stepCommandIds: string[];
   stepStartedAt: string | null;
   stepDeadline: string | null;
   /** Sends of the current step (compensations are re-sent after a timeout). */
@@ -203,6 +209,7 @@ export function startSaga(order: PlacedOrder, ctx: SagaContext): Transition {
     status: 'pending',
     step: null,
     awaitedCommandId: null,
+    stepCommandIds: [],
     stepStartedAt: null,
     stepDeadline: null,
     stepAttempt: 0,
@@ -233,7 +240,7 @@ export function startSaga(order: PlacedOrder, ctx: SagaContext): Transition {
 export function onReply(state: SagaState, reply: ReplyEvent, ctx: SagaContext): Transition {
   const { commandId } = reply.data;
   const step = state.step;
-  if (step === null || commandId === undefined || commandId !== state.awaitedCommandId || !ANSWERS[step].includes(reply.type)) {
+  if (step === null || commandId === undefined || !state.stepCommandIds.includes(commandId) || !ANSWERS[step].includes(reply.type)) {
     return {
       state,
       changed: false,
@@ -399,7 +406,7 @@ function voidReason(reason: string): string {
 }
 
 function builder(previous: SagaState, ctx: SagaContext) {
-  const state: SagaState = { ...previous, compensations: [...previous.compensations] };
+  const state: SagaState = { ...previous, compensations: [...previous.compensations], stepCommandIds: [...previous.stepCommandIds] };
   const messages: ShopEvent[] = [];
   const log: LogEntry[] = [];
   const observations: Observation[] = [];
@@ -443,6 +450,7 @@ function builder(previous: SagaState, ctx: SagaContext) {
   function awaitNothing(): void {
     state.step = null;
     state.awaitedCommandId = null;
+    state.stepCommandIds = [];
     state.stepStartedAt = null;
     state.stepDeadline = null;
     state.stepAttempt = 0;
@@ -461,6 +469,7 @@ function builder(previous: SagaState, ctx: SagaContext) {
       messages.push(event);
       state.step = step;
       state.awaitedCommandId = event.id;
+      state.stepCommandIds = attempt === 1 ? [event.id] : [...state.stepCommandIds, event.id];
       state.stepStartedAt = ctx.now.toISOString();
       state.stepDeadline = new Date(ctx.now.getTime() + ctx.settings.stepTimeoutMs).toISOString();
       state.stepAttempt = attempt;

@@ -19,6 +19,7 @@ interface OrderRow {
   trace_headers: Record<string, string>;
   saga_step: Step | null;
   awaited_command_id: string | null;
+  step_command_ids: string[];
   step_started_at: Date | null;
   step_deadline: Date | null;
   step_attempt: number;
@@ -58,6 +59,7 @@ export function sagaOf(row: OrderRow): SagaState {
     status: row.status,
     step: row.saga_step,
     awaitedCommandId: row.awaited_command_id,
+    stepCommandIds: row.step_command_ids,
     stepStartedAt: iso(row.step_started_at),
     stepDeadline: iso(row.step_deadline),
     stepAttempt: row.step_attempt,
@@ -106,8 +108,8 @@ export async function insertOrder(db: Queryable, state: SagaState, meta: NewOrde
   const result = await db.query(
     `INSERT INTO orders (id, user_id, status, currency, total_cents, lines, shipping, card_token, idempotency_key, request_fingerprint,
        trace_headers, saga_step, awaited_command_id, step_started_at, step_deadline, step_attempt, stock_hold, payment_hold, shipment_hold,
-       compensations, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)
+       compensations, created_at, updated_at, step_command_ids)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21, $22)
      ON CONFLICT (user_id, idempotency_key) DO NOTHING`,
     [
       order.orderId,
@@ -131,6 +133,7 @@ export async function insertOrder(db: Queryable, state: SagaState, meta: NewOrde
       state.shipment,
       state.compensations,
       order.placedAt,
+      state.stepCommandIds,
     ],
   );
   return (result.rowCount ?? 0) === 1;
@@ -138,7 +141,7 @@ export async function insertOrder(db: Queryable, state: SagaState, meta: NewOrde
 
 const SAVE_SAGA = `UPDATE orders SET status = $2, saga_step = $3, awaited_command_id = $4, step_started_at = $5, step_deadline = $6, step_attempt = $7,
        stock_hold = $8, payment_hold = $9, shipment_hold = $10, payment_id = $11, shipment_id = $12, failure_reason = $13, failed_step = $14,
-       compensations = $15, refund_required = $16, completed_at = $17, updated_at = $18
+       compensations = $15, refund_required = $16, completed_at = $17, updated_at = $18, step_command_ids = $19
      WHERE id = $1`;
 
 const sagaParams = (state: SagaState, now: Date): unknown[] => [
@@ -160,6 +163,7 @@ const sagaParams = (state: SagaState, now: Date): unknown[] => [
   state.refundRequired,
   state.completedAt,
   now,
+  state.stepCommandIds,
 ];
 
 const logColumns = (entries: readonly LogEntry[]): unknown[] => [
@@ -193,7 +197,7 @@ export async function saveSagaWithLog(db: Queryable, state: SagaState, now: Date
   await db.query(
     `WITH saved AS (${SAVE_SAGA})
      INSERT INTO order_events (order_id, at, kind, step, command_id, event_id, detail)
-     SELECT $1, $18, * FROM unnest($19::text[], $20::text[], $21::uuid[], $22::uuid[], $23::jsonb[])`,
+     SELECT $1, $18, * FROM unnest($20::text[], $21::text[], $22::uuid[], $23::uuid[], $24::jsonb[])`,
     [...sagaParams(state, now), ...logColumns(entries)],
   );
 }

@@ -252,6 +252,27 @@ describe('timeouts', () => {
     expect(t.state.status).toBe('cancelled');
   });
 
+  it('a late reply to an earlier send of the re-sent compensation confirms it (same idempotent request)', () => {
+    let t = onTimeout(startSaga(order, ctx()).state, ctx(T0 + 10_000)); // release #1
+    const first = t.state.awaitedCommandId!;
+    t = onTimeout(t.state, ctx(T0 + 20_000)); // release #2
+    expect(t.state.stepCommandIds).toEqual([first, t.state.awaitedCommandId]);
+    const done = onReply(t.state, reply.released(first), ctx(T0 + 21_000));
+    expect(done.changed).toBe(true);
+    expect(types(done)).toEqual(['shop.orders.order.cancelled']);
+    expect(done.state).toMatchObject({ status: 'cancelled', stock: 'released', stepCommandIds: [] });
+    // ...and the second send's reply, arriving after that, is stale.
+    expect(onReply(done.state, reply.released(t.state.awaitedCommandId!), ctx(T0 + 22_000)).changed).toBe(false);
+  });
+
+  it('a reply to the previous step is stale once the next step was sent', () => {
+    const start = startSaga(order, ctx());
+    const reserveId = start.state.awaitedCommandId!;
+    const reserved = answer(start.state, reply.reserved);
+    expect(reserved.state.stepCommandIds).toEqual([reserved.state.awaitedCommandId]);
+    expect(onReply(reserved.state, reply.outOfStock(reserveId), ctx()).changed).toBe(false);
+  });
+
   it('a terminal order never times out', () => {
     const state = run(reply.outOfStock).state;
     expect(onTimeout(state, ctx(T0 + 1_000_000)).changed).toBe(false);
