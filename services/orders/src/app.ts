@@ -1,6 +1,7 @@
 // Builds the orders app from its dependencies. No process concerns here (ports, signals,
 // migrations, Kafka consumer): server.ts does those; tests call buildOrdersApp with real
 // PostgreSQL and a real catalog on a port.
+import { INVENTORY_COMMANDS_TOPIC, ORDERS_EVENTS_TOPIC, PAYMENTS_COMMANDS_TOPIC, SHIPPING_COMMANDS_TOPIC } from '@shopwatch/contracts';
 import { createApp, createMetrics, pingDatabase, registerHttpFaults, type App, type HttpFaults, type JwtSettings, type Logger, type Pool } from '@shopwatch/platform';
 import { DEFAULT_MAX_COMPENSATION_ATTEMPTS, DEFAULT_UNIT_WEIGHT_GRAMS, type SagaSettings } from './domain/saga.ts';
 import { createCatalogClient } from './plugins/catalog-client.ts';
@@ -20,10 +21,10 @@ declare module 'fastify' {
 export const SOURCE = '/services/orders';
 
 export const DEFAULT_TOPICS: SagaTopics = {
-  ordersEvents: 'shop.orders.events.v1',
-  inventoryCommands: 'shop.inventory.commands.v1',
-  paymentsCommands: 'shop.payments.commands.v1',
-  shippingCommands: 'shop.shipping.commands.v1',
+  ordersEvents: ORDERS_EVENTS_TOPIC,
+  inventoryCommands: INVENTORY_COMMANDS_TOPIC,
+  paymentsCommands: PAYMENTS_COMMANDS_TOPIC,
+  shippingCommands: SHIPPING_COMMANDS_TOPIC,
 };
 
 export interface OrdersDeps {

@@ -1,3 +1,12 @@
+import {
+  INVENTORY_COMMANDS_TOPIC,
+  INVENTORY_EVENTS_TOPIC,
+  ORDERS_EVENTS_TOPIC,
+  PAYMENTS_COMMANDS_TOPIC,
+  PAYMENTS_EVENTS_TOPIC,
+  SHIPPING_COMMANDS_TOPIC,
+  SHIPPING_EVENTS_TOPIC,
+} from '@shopwatch/contracts';
 import { loadConfig, withBaseConfig } from '@shopwatch/platform';
 import { Type, type Static } from 'typebox';
 
@@ -31,13 +40,13 @@ export const OrdersConfigSchema = withBaseConfig({
   /** Reply partitions handled in parallel by this replica (order within a partition is kept). */
   CONSUMER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 12 }),
   CONSUMER_GROUP: Type.String({ pattern: '^[a-z0-9._-]{1,200}$', default: 'orders' }),
-  EVENTS_TOPIC: Topic('shop.orders.events.v1'),
-  INVENTORY_COMMANDS_TOPIC: Topic('shop.inventory.commands.v1'),
-  INVENTORY_EVENTS_TOPIC: Topic('shop.inventory.events.v1'),
-  PAYMENTS_COMMANDS_TOPIC: Topic('shop.payments.commands.v1'),
-  PAYMENTS_EVENTS_TOPIC: Topic('shop.payments.events.v1'),
-  SHIPPING_COMMANDS_TOPIC: Topic('shop.shipping.commands.v1'),
-  SHIPPING_EVENTS_TOPIC: Topic('shop.shipping.events.v1'),
+  EVENTS_TOPIC: Topic(ORDERS_EVENTS_TOPIC),
+  INVENTORY_COMMANDS_TOPIC: Topic(INVENTORY_COMMANDS_TOPIC),
+  INVENTORY_EVENTS_TOPIC: Topic(INVENTORY_EVENTS_TOPIC),
+  PAYMENTS_COMMANDS_TOPIC: Topic(PAYMENTS_COMMANDS_TOPIC),
+  PAYMENTS_EVENTS_TOPIC: Topic(PAYMENTS_EVENTS_TOPIC),
+  SHIPPING_COMMANDS_TOPIC: Topic(SHIPPING_COMMANDS_TOPIC),
+  SHIPPING_EVENTS_TOPIC: Topic(SHIPPING_EVENTS_TOPIC),
 });
 export type OrdersConfig = Static<typeof OrdersConfigSchema>;
 
