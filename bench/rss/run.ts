@@ -6,10 +6,11 @@
 //                GETs per routed service, spread over its documented GET routes (admin token,
 //                8 at a time); services the gateway does not route get the same load directly;
 //   peak       — the highest RSS sampled (every 250 ms) while the load ran.
-// The services are the ones `make dev` starts (scripts/dev/services.tsv), each on a fresh
+// The services are the ones `make dev` starts (scripts/dev/services.tsv; the storefront with a
+// fresh web build, loaded with its pages through the gateway's `/`), each on a fresh
 // database, with run-unique Kafka topics and consumer groups so nothing it produces reaches
 // anyone else. Prints a table and `bench rss: max_idle_mb=… over_target=…` (target: idle ≤ 120 MB).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -135,10 +136,10 @@ async function startSink(): Promise<{ url: string; received: () => number; close
 }
 
 const names = devServices();
-const build = buildProductionTree(
-  ROOT,
-  names.filter((n) => n !== 'storefront'),
-);
+const build = buildProductionTree(ROOT, names);
+// The storefront serves a Vite build of its web app (its image builds it in a stage of its own).
+const storefrontDist = path.join(build, 'storefront-dist');
+if (names.includes('storefront')) execFileSync(process.execPath, [path.join(ROOT, 'services/storefront/src/build.ts'), storefrontDist], { stdio: 'ignore' });
 const databases: TestDatabase[] = [];
 const running: Running[] = [];
 const receiver = await startSink();
@@ -173,6 +174,7 @@ try {
       COMMANDS_TOPIC: `${run}.${name}.commands`,
       EVENTS_TOPIC: `${run}.${name}.events`,
       CONSUMER_GROUP: `${run}-${name}`,
+      DIST_DIR: storefrontDist,
     };
     if (!WITHOUT_DATABASE.has(name)) {
       const db = await createTestDatabase(`bench-rss-${name}`);
@@ -212,11 +214,12 @@ try {
   const gatewaySampler = setInterval(() => (gatewayPeak = Math.max(gatewayPeak, rssMb(gateway?.child.pid))), 250);
   let gatewayRequests = 0;
   for (const s of running) {
-    if (s.name === 'gateway' || s.name === 'loadgen' || s.name === 'storefront') continue;
-    const urls = await getUrls(s);
+    if (s.name === 'gateway' || s.name === 'loadgen') continue;
+    // The shop's pages come through the gateway's `/` (the SPA answers every page path with index.html).
+    const urls = s.name === 'storefront' ? ['/', '/index.html', '/products', '/cart'] : await getUrls(s);
     if (urls.length === 0) continue;
-    const viaGateway = routed.has(s.name);
-    await loadService(s, viaGateway ? `${gatewayUrl}/api/${s.name}` : s.url, urls, token);
+    const viaGateway = routed.has(s.name) || s.name === 'storefront';
+    await loadService(s, s.name === 'storefront' ? gatewayUrl : viaGateway ? `${gatewayUrl}/api/${s.name}` : s.url, urls, token);
     if (viaGateway) gatewayRequests += LOAD_REQUESTS;
   }
   clearInterval(gatewaySampler);
@@ -230,7 +233,7 @@ try {
   console.log('| service | idle RSS (MB) | after load (MB) | peak under load (MB) | load requests | idle ≤ 120 MB |');
   console.log('|---|---:|---:|---:|---:|---|');
   for (const s of running) {
-    const via = s.name === 'gateway' ? ' (all proxied)' : routed.has(s.name) ? ' via gateway' : s.requests ? ' direct' : '';
+    const via = s.name === 'gateway' ? ' (all proxied)' : routed.has(s.name) || s.name === 'storefront' ? ' via gateway' : s.requests ? ' direct' : '';
     console.log(`| ${s.name} | ${fmt(s.idleMb)} | ${fmt(s.loadMb)} | ${fmt(s.peakMb)} | ${s.requests ?? 0}${via}${s.failed ? `, ${s.failed} failed` : ''} | ${(s.idleMb ?? 0) <= TARGET_MB ? 'yes' : '**no**'} |`);
   }
   const idle = running.map((s) => s.idleMb ?? 0);
