@@ -8,7 +8,7 @@
 //     sweepers on several replicas never take the same order.
 import { context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { ShopEvent } from '@shopwatch/contracts';
-import { enqueue, handleOnce, withTransaction, type InboxMetrics, type Logger, type Pool, type PoolClient } from '@shopwatch/platform';
+import { activeTraceHeaders, enqueue, handleOnce, withTransaction, type InboxMetrics, type Logger, type Pool, type PoolClient } from '@shopwatch/platform';
 import { onReply, onTimeout, startSaga, type PlacedOrder, type ReplyEvent, type SagaContext, type SagaSettings, type Transition } from '../domain/saga.ts';
 import { record, type OrdersMetrics } from './orders-metrics.ts';
 import * as repo from './orders-repository.ts';
@@ -78,8 +78,7 @@ export class SagaStore {
   /** A new order: its row, the placed fact and the first command, or nothing if the key was used. */
   async place(order: PlacedOrder, meta: { idempotencyKey: string | undefined; fingerprint: string | undefined }, now: Date): Promise<PlaceOutcome> {
     const transition = startSaga(order, this.#context(now));
-    const traceHeaders: Record<string, string> = {};
-    propagation.inject(context.active(), traceHeaders);
+    const traceHeaders = activeTraceHeaders();
     const placed = await withTransaction(this.#pool, async (client) => {
       if (!(await repo.insertOrder(client, transition.state, { ...meta, traceHeaders }))) return false;
       await repo.appendLog(client, order.orderId, now, transition.log);
