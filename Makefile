@@ -75,8 +75,8 @@ dev: dev-up ## Run the shop locally in the foreground; Ctrl-C stops everything
 	scripts/dev/foreground.sh
 
 .PHONY: seed
-seed: install infra-up ## Load the deterministic catalog seed (~200 products)
-	scripts/with-env.sh npm run -w @shopwatch/catalog seed
+seed: install infra-up ## Load the demo catalogue (~200 products) and its stock into the dev databases
+	scripts/dev/seed.sh
 
 .PHONY: bench-catalog
 bench-catalog: install infra-up ## Benchmark catalog GET /products/:id: telemetry on vs off vs bare Fastify

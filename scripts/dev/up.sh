@@ -19,14 +19,29 @@ export LOG_LEVEL="${LOG_LEVEL:-info}"
 
 running() { [[ -f ".local/run/dev/$1.pid" ]] && kill -0 "$(cat ".local/run/dev/$1.pid")" 2>/dev/null; }
 
+. scripts/dev/databases.sh
+
+# The storefront serves a Vite build of services/storefront/web: (re)built when missing or stale.
+if [[ ! -f services/storefront/dist/index.html ]] || [[ -n "$(find services/storefront/web -newer services/storefront/dist/index.html -print -quit)" ]]; then
+  echo "dev-up: building the storefront"
+  node services/storefront/src/build.ts >> .local/logs/storefront-build.log 2>&1 \
+    || { echo "dev-up: storefront build failed; see .local/logs/storefront-build.log" >&2; exit 1; }
+fi
+
+# The demo catalogue and its stock first (each seed migrates its database), so loadgen's first
+# shoppers find something to buy.
+scripts/dev/seed.sh
+
 started=()
 while IFS=$'\t' read -r name port extra; do
   [[ -z "$name" || "$name" == \#* ]] && continue
   if running "$name"; then echo "dev-up: $name already running (pid $(cat ".local/run/dev/$name.pid"))"; continue; fi
   echo "dev-up: starting $name on :$port"
+  db=()
+  if [[ -d "services/$name/migrations" ]]; then ensure_database "$name"; db=(DATABASE_URL="$(database_url "$name")"); fi
   # The optional third column is extra environment for that service (space-separated NAME=value).
   # shellcheck disable=SC2086
-  env PORT="$port" HOST=127.0.0.1 ${extra:-} setsid nohup node "services/$name/src/server.ts" >> ".local/logs/$name.log" 2>&1 < /dev/null &
+  env PORT="$port" HOST=127.0.0.1 "${db[@]}" ${extra:-} setsid nohup node "services/$name/src/server.ts" >> ".local/logs/$name.log" 2>&1 < /dev/null &
   echo $! > ".local/run/dev/$name.pid"
   started+=("$name:$port")
   # Prometheus picks the target up within its file_sd refresh interval.
@@ -45,7 +60,4 @@ for entry in "${started[@]}"; do
   exit 1
 done
 
-# The demo catalogue and its stock, so the shop has something to sell (both idempotent).
-node services/catalog/src/seed.ts
-if [[ -f services/inventory/src/seed.ts ]]; then node services/inventory/src/seed.ts; fi
-echo "dev-up: all services ready. Shop API: http://127.0.0.1:8080/api/catalog/products  Prometheus: ${PROMETHEUS_URL}"
+echo "dev-up: all services ready. Shop: http://127.0.0.1:8080/  API: http://127.0.0.1:8080/api/openapi.json  Prometheus: ${PROMETHEUS_URL}"

@@ -41,9 +41,37 @@ it('starts every service, is scraped by Prometheus, serves the shop, and stops c
   );
   expect(scraped.size).toBeGreaterThanOrEqual(services.length);
 
-  const page = await fetch('http://127.0.0.1:8080/api/catalog/products?limit=3');
+  const gateway = 'http://127.0.0.1:8080';
+  const page = await fetch(`${gateway}/api/catalog/products?limit=3`);
   expect(page.status).toBe(200);
-  expect(((await page.json()) as { items: unknown[] }).items).toHaveLength(3);
+  const products = ((await page.json()) as { items: { id: string }[] }).items;
+  expect(products).toHaveLength(3);
+
+  // The storefront through the gateway, and a whole checkout saga: sign up, log in, order, confirmed.
+  const home = await fetch(`${gateway}/`);
+  expect(home.status).toBe(200);
+  expect(await home.text()).toContain('<div id="root">');
+  const json = { 'content-type': 'application/json' };
+  const credentials = { email: `dev-up-${Date.now()}@example.com`, password: 'dev up password 123' };
+  expect((await fetch(`${gateway}/api/users/signup`, { method: 'POST', headers: json, body: JSON.stringify({ ...credentials, displayName: 'Dev Up' }) })).status).toBe(201);
+  const login = await fetch(`${gateway}/api/users/login`, { method: 'POST', headers: json, body: JSON.stringify(credentials) });
+  const auth = { ...json, authorization: `Bearer ${((await login.json()) as { accessToken: string }).accessToken}` };
+  const placed = await fetch(`${gateway}/api/orders/orders`, {
+    method: 'POST',
+    headers: auth,
+    body: JSON.stringify({ items: [{ productId: products[1]!.id, quantity: 1 }], shipping: { country: 'DE', postalCode: '10115', city: 'Berlin', method: 'standard' } }),
+  });
+  expect(placed.status).toBe(202);
+  const orderId = ((await placed.json()) as { id: string }).id;
+  const final = await waitFor(
+    'the order to reach a terminal state',
+    async () => {
+      const order = (await (await fetch(`${gateway}/api/orders/orders/${orderId}`, { headers: auth })).json()) as { status: string; reason: string | null };
+      return order.status === 'confirmed' || order.status === 'cancelled' ? order : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 500 },
+  );
+  expect(final).toMatchObject({ status: 'confirmed', reason: null });
 
   await run(path.join(root, 'scripts/dev/down.sh'), { cwd: root });
   for (const { name, port } of services) {
