@@ -73,26 +73,40 @@ export class SharedRateLimiter {
     this.maxEntries = options.maxEntries ?? 100_000;
   }
 
+  /**
+   * Counts one request for `key` locally and returns the decision when it may be decided here
+   * (see the top of this file); undefined when it must be counted in Redis (call `take`).
+   * Synchronous, so the common case costs no promise.
+   */
+  takeLocal(key: string, max: number, windowMs: number): RateLimitDecision | undefined {
+    const batch = this.syncIntervalMs > 0 ? batchFor(max) : 0;
+    if (batch < 1) return undefined;
+    const t = this.now();
+    const window = Math.floor(t / windowMs);
+    const entry = this.entries.get(key);
+    if (
+      !entry ||
+      entry.window !== window ||
+      entry.pending >= batch ||
+      t - entry.syncedAt >= FRESH_INTERVALS * this.syncIntervalMs ||
+      entry.known + entry.pending >= max - HEADROOM_BATCHES * batch
+    ) {
+      return undefined;
+    }
+    entry.pending++;
+    this.scheduleSync();
+    return { allowed: true, remaining: max - entry.known - entry.pending, retryAfterSeconds: Math.max(1, Math.ceil((entry.resetAt - t) / 1000)) };
+  }
+
   /** Counts one request for `key`; rejects only if Redis fails while counting it exactly. */
   async take(key: string, max: number, windowMs: number): Promise<RateLimitDecision> {
+    const local = this.takeLocal(key, max, windowMs);
+    if (local) return local;
     const t = this.now();
     const window = Math.floor(t / windowMs);
     const resetAt = (window + 1) * windowMs;
     const retryAfterSeconds = Math.max(1, Math.ceil((resetAt - t) / 1000));
     const entry = this.entryFor(key, window, resetAt);
-    const batch = this.syncIntervalMs > 0 ? batchFor(max) : 0;
-
-    if (
-      entry &&
-      batch >= 1 &&
-      entry.pending < batch &&
-      t - entry.syncedAt < FRESH_INTERVALS * this.syncIntervalMs &&
-      entry.known + entry.pending < max - HEADROOM_BATCHES * batch
-    ) {
-      entry.pending++;
-      this.scheduleSync();
-      return { allowed: true, remaining: max - entry.known - entry.pending, retryAfterSeconds };
-    }
 
     // Exact: this request and whatever is pending for the key, counted in Redis now.
     const add = 1 + (entry?.pending ?? 0);
