@@ -103,6 +103,7 @@ describe('checkout in Chromium against the whole shop', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="order-status"]')?.textContent?.startsWith('Confirmed'), SAGA);
     expect(await textOf('[data-testid="order-status"]')).toBe('Confirmed: thank you! Your order is on its way.');
     expect(await page.$eval('.order', (e) => e.textContent)).toContain('Total: €25.00');
+    await page.waitForFunction(() => document.querySelector('.order li')?.textContent === '1 × Storefront Test Lamp at €25.00', WAIT);
     expect(await textOf('[data-testid="cart-link"]')).toBe('Cart (0)');
     expect(await shop.stock(productId)).toMatchObject({ onHand: 4, reserved: 0 });
 

@@ -7,7 +7,14 @@ import { isTerminal, readOrder, readOrderPage, reasonText, type OrderView } from
 import type { ApiError } from '../lib/problem.ts';
 import { Link } from '../router.tsx';
 import { useSession } from '../session.ts';
+import type { Product } from '../types.ts';
 import { track } from '../tracking.ts';
+
+/** An order line names its product by id: its name comes from the catalog (cached by the browser). */
+function ProductName({ id }: { id: string }) {
+  const [product] = useLoad((signal) => get<Product>(`/catalog/products/${encodeURIComponent(id)}`, signal), [id]);
+  return <>{product.state === 'ok' ? product.data.name : 'product'}</>;
+}
 
 /** Poll every second at first, then every five (a saga normally ends within seconds). */
 const pollDelay = (attempt: number) => (attempt < 60 ? 1_000 : 5_000);
@@ -82,7 +89,9 @@ export function OrderPage({ id }: { id: string }) {
             <ul>
               {order.lines.map((l) => (
                 <li key={l.productId}>
-                  <Link to={{ name: 'product', id: l.productId }}>{l.quantity} × product</Link>
+                  <Link to={{ name: 'product', id: l.productId }}>
+                    {l.quantity} × <ProductName id={l.productId} />
+                  </Link>
                   {l.unitPriceCents !== undefined && (
                     <>
                       {' '}at <Price cents={l.unitPriceCents} currency={order.currency} />
