@@ -97,6 +97,11 @@ export async function getProduct(db: Queryable, id: string): Promise<Product | u
   return rows[0] ? toProduct(rows[0]) : undefined;
 }
 
+export async function getProducts(db: Queryable, ids: readonly string[]): Promise<Product[]> {
+  const { rows } = await db.query<ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM ${PRODUCT_FROM} WHERE p.id = ANY($1::uuid[])`, [ids]);
+  return rows.map(toProduct);
+}
+
 export interface ProductFilter {
   categorySlug?: string | undefined;
   minPrice?: number | undefined;

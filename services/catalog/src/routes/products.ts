@@ -6,7 +6,7 @@ import { etagFor, matchesIfNoneMatch } from '../domain/etag.ts';
 import { normaliseSearch } from '../domain/search-terms.ts';
 import * as repo from '../plugins/catalog-repository.ts';
 import { IdParams } from '../schemas/common.ts';
-import { Product, ProductCreate, ProductListQuery, ProductPage, ProductUpdate, SearchQuery, SearchResult } from '../schemas/product.ts';
+import { Product, ProductCreate, ProductListQuery, ProductLookup, ProductLookupQuery, ProductPage, ProductUpdate, SearchQuery, SearchResult } from '../schemas/product.ts';
 import type { CatalogContext } from './context.ts';
 import { mapWriteError } from './errors.ts';
 
@@ -55,6 +55,27 @@ export function registerProductRoutes(app: App, ctx: CatalogContext): void {
     const last = items.at(-1);
     const nextCursor = rows.length > limit && last ? encodeCursor({ sort, key: repo.sortKeyOf(last, sort), id: last.id }) : null;
     return { items, nextCursor };
+  });
+
+  // Pricing for other services (orders): several products in one round trip, served from the same
+  // cache, and not a product view — a shopper looking at a product is one, an order being priced is not.
+  app.get('/products/lookup', { schema: { tags, querystring: ProductLookupQuery, response: { 200: ProductLookup, 400: Problem } } }, async (request) => {
+    const ids = [...new Set(request.query.ids.toLowerCase().split(','))];
+    const found = new Map<string, Product>();
+    const uncached: string[] = [];
+    for (const id of ids) {
+      const cached = ctx.cache.get(id);
+      if (cached) found.set(id, cached);
+      else uncached.push(id);
+    }
+    if (uncached.length > 0) {
+      for (const product of await repo.getProducts(ctx.pool, uncached)) {
+        if (!product.active) continue;
+        ctx.cache.set(product.id, product);
+        found.set(product.id, product);
+      }
+    }
+    return { items: ids.flatMap((id) => found.get(id) ?? []), missing: ids.filter((id) => !found.has(id)) };
   });
 
   app.get(

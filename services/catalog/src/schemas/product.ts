@@ -89,6 +89,26 @@ export const ProductPage = Type.Object({
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
 
+/** At most one order's worth of products (contracts' MAX_RESERVATION_ITEMS) per lookup. */
+export const MAX_LOOKUP_IDS = 50;
+const UUID_PATTERN = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+
+export const ProductLookupQuery = Type.Object(
+  {
+    /** Comma-separated product ids, 1–50. */
+    ids: Type.String({ pattern: `^${UUID_PATTERN}(,${UUID_PATTERN}){0,${MAX_LOOKUP_IDS - 1}}$`, maxLength: 37 * MAX_LOOKUP_IDS }),
+  },
+  { additionalProperties: false },
+);
+export type ProductLookupQuery = Static<typeof ProductLookupQuery>;
+
+export const ProductLookup = Type.Object({
+  /** The active products among the ids, in the order asked. */
+  items: Type.Array(Product),
+  /** Ids with no active product (unknown, deleted or withdrawn). */
+  missing: Type.Array(Uuid),
+});
+
 export const SearchQuery = Type.Object(
   {
     q: Type.String({ minLength: 1, maxLength: 200 }),

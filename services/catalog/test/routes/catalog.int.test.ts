@@ -211,3 +211,34 @@ describe('product detail', () => {
     expect((await f.app.inject({ url: "/products/1' OR '1'='1" })).statusCode).toBe(400);
   });
 });
+
+describe('product lookup (pricing for orders)', () => {
+  it('returns the active products asked for, in order, names the missing ones and records no view', async () => {
+    const { rows } = await f.pool.query<{ id: string; sku: string }>("SELECT id, sku FROM products WHERE sku IN ('KIT-01003', 'OUT-03002') ORDER BY sku DESC");
+    const [outdoor, kitchen] = [rows[0]!.id, rows[1]!.id];
+    const withdrawn = (await f.pool.query<{ id: string }>("UPDATE products SET active = false WHERE sku = 'KIT-01004' RETURNING id")).rows[0]!.id;
+    const unknown = '00000000-0000-4000-8000-000000000001';
+    const viewsBefore = await count(f.pool, "SELECT count(*) AS n FROM outbox WHERE event_type = 'shop.catalog.product.viewed'");
+
+    const response = await f.app.inject({ url: `/products/lookup?ids=${outdoor},${unknown},${kitchen.toUpperCase()},${withdrawn},${outdoor}` });
+    expect(response.statusCode).toBe(200);
+    const body = response.json<{ items: { id: string; priceCents: number }[]; missing: string[] }>();
+    expect(body.items.map((p) => p.id)).toEqual([outdoor, kitchen]);
+    expect(body.items.every((p) => Number.isInteger(p.priceCents))).toBe(true);
+    expect(body.missing).toEqual([unknown, withdrawn]);
+    // Served again from the cache: same answer.
+    expect((await f.app.inject({ url: `/products/lookup?ids=${outdoor},${kitchen}` })).json<{ items: unknown[] }>().items).toHaveLength(2);
+    expect(await count(f.pool, "SELECT count(*) AS n FROM outbox WHERE event_type = 'shop.catalog.product.viewed'")).toBe(viewsBefore);
+  });
+
+  it.each([
+    ['no ids', ''],
+    ['a malformed id', 'not-a-uuid'],
+    ['a trailing comma', '00000000-0000-4000-8000-000000000001,'],
+    ['51 ids', Array.from({ length: 51 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`).join(',')],
+  ])('answers 400 problem+json for %s', async (_what, ids) => {
+    const response = await f.app.inject({ url: `/products/lookup?ids=${ids}` });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+  });
+});
