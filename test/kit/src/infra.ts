@@ -103,11 +103,8 @@ export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase>
     name,
     drop: () =>
       withAdminClient(databaseUrl, async (client) => {
-        // A pool left open by a failed test would otherwise make DROP DATABASE fail.
-        await client.query(
-          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
-          [name],
-        );
+        // WITH (FORCE) ends the sessions a failed test left open (terminating them ourselves would
+        // also hit autovacuum workers, which only a superuser may end).
         await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
       }),
   };
