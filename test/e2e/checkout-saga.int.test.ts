@@ -7,7 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@shopwatch/testkit';
 import { metricValue, Shop, type OrderView } from './support/shop.ts';
 
-const STEP_TIMEOUT_MS = 6_000;
+/** Orders' step timeout for every test but the one about step timeouts: a busy machine is not a failure. */
+const RELAXED_STEP_TIMEOUT_MS = 45_000;
+/** The step-timeout test restarts orders with this one. */
+const STEP_TIMEOUT_MS = 5_000;
 
 let shop: Shop;
 let token: string;
@@ -16,9 +19,9 @@ beforeAll(async () => {
   shop = await Shop.start({
     label: 'saga',
     env: {
-      orders: { SAGA_STEP_TIMEOUT_MS: String(STEP_TIMEOUT_MS) },
+      orders: { SAGA_STEP_TIMEOUT_MS: String(RELAXED_STEP_TIMEOUT_MS) },
       // Long enough that an order placed right after the breaker opened still finds it open.
-      payments: { BREAKER_RESET_TIMEOUT_MS: '10000' },
+      payments: { BREAKER_RESET_TIMEOUT_MS: '15000' },
     },
   });
   token = (await shop.signUpAndLogin()).token;
@@ -45,7 +48,8 @@ async function order(items: { productId: string; quantity: number }[], cardToken
   return shop.waitForTerminal(token, id, 90_000);
 }
 
-describe('checkout saga', () => {
+// Generous per-test limits: several steps wait for Kafka round trips on a busy two-core machine.
+describe('checkout saga', { timeout: 300_000 }, () => {
   it('confirms an order: stock committed, payment captured, shipment created', async () => {
     const productId = await shop.createProduct({ priceCents: 2_500, stock: 5 });
     const capturedBefore = metricValue(await shop.metrics('payments'), 'shop_payments_outcomes_total', { operation: 'capture', outcome: 'captured' });
@@ -104,8 +108,9 @@ describe('checkout saga', () => {
     }
     const confirmed = results.filter((o) => o.status === 'confirmed');
     const cancelled = results.filter((o) => o.status === 'cancelled');
-    expect(confirmed).toHaveLength(10);
-    expect(cancelled).toHaveLength(40);
+    const outcomes = JSON.stringify(Object.groupBy(results, (o) => `${o.status}:${o.reason ?? ''}:${o.failedStep ?? ''}`), (k, v: unknown) => (Array.isArray(v) ? v.length : v));
+    expect(confirmed, outcomes).toHaveLength(10);
+    expect(cancelled, outcomes).toHaveLength(40);
     for (const o of cancelled) expect(o).toMatchObject({ reason: 'out_of_stock', failedStep: 'reserve_stock' });
     await expectStock(productId, { onHand: 0, reserved: 0 });
     expect(samples.length).toBeGreaterThan(0);
@@ -139,6 +144,7 @@ describe('checkout saga', () => {
 
   it('cancels an order with step_timeout when inventory answers too late, and still releases what it reserved', async () => {
     const productId = await shop.createProduct({ stock: 6 });
+    await shop.restartService('orders', { SAGA_STEP_TIMEOUT_MS: String(STEP_TIMEOUT_MS) });
     await shop.setFaults('inventory', { inventory: { consumerDelayMs: STEP_TIMEOUT_MS + 4_000 } });
     let id: string;
     try {
@@ -155,6 +161,7 @@ describe('checkout saga', () => {
     expect(done).toMatchObject({ status: 'cancelled', reason: 'step_timeout', failedStep: 'reserve_stock' });
     // The late reservation is released by the compensation: nothing stays held.
     await expectStock(productId, { onHand: 6, reserved: 0 });
+    await shop.restartService('orders', { SAGA_STEP_TIMEOUT_MS: String(RELAXED_STEP_TIMEOUT_MS) });
   });
 
   it('psp unreachable: the breaker opens, orders fail fast with psp_unavailable; psp back: half-open, closed, confirmed', async () => {

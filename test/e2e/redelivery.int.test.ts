@@ -37,7 +37,7 @@ async function placeAndWait(items: { productId: string; quantity: number }[], ca
   return shop.waitForTerminal(token, id, 90_000);
 }
 
-describe('every saga message delivered twice', () => {
+describe('every saga message delivered twice', { timeout: 240_000 }, () => {
   it('ends every order exactly as with one delivery, with one effect per command', async () => {
     const plenty = await shop.createProduct({ priceCents: 1_000, stock: 10 });
     const scarce = await shop.createProduct({ priceCents: 3_000, stock: 1 });
@@ -98,7 +98,7 @@ function terminalFacts(): { id: string; type: string; subject: string }[] {
     .filter((e) => e.type === 'shop.orders.order.confirmed' || e.type === 'shop.orders.order.cancelled');
 }
 
-describe('poison messages', () => {
+describe('poison messages', { timeout: 240_000 }, () => {
   it('dead-letters garbage on every saga topic with its reason, and the saga keeps going', async () => {
     const orderId = crypto.randomUUID();
     const now = () => new Date();

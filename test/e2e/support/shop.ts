@@ -9,9 +9,9 @@ import { mkdtempSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createKafkaClient, deleteTopics, ensureTopics, issueToken } from '@shopwatch/platform';
+import { createServer } from 'node:net';
 import {
   createTestDatabase,
-  freePort,
   infraEnv,
   repoRoot,
   spawnService,
@@ -184,7 +184,7 @@ export class Shop {
       if (!WITH_DATABASE.includes(name)) continue;
       this.databases.set(name, await createTestDatabase(`e2e_${name}`));
     }
-    for (const name of SHOP_SERVICES) this.ports.set(name, await freePort());
+    for (const name of SHOP_SERVICES) this.ports.set(name, await reservedPort(new Set(this.ports.values())));
     const upstreams = Object.fromEntries(
       this.services.filter((s) => s !== 'gateway' && s !== 'psp').map((s) => [`${s.toUpperCase()}_URL`, this.url(s)]),
     );
@@ -205,7 +205,8 @@ export class Shop {
         EVENTS_TOPIC: t.paymentsEvents,
         KAFKA_TOPIC_PARTITIONS: String(partitions),
         // Small enough for a test to open, half-open and close the breaker in seconds.
-        PSP_TIMEOUT_MS: '1000',
+        // Generous: a busy machine must not turn a slow psp answer into a cancelled order.
+        PSP_TIMEOUT_MS: '5000',
         PSP_RETRY_ATTEMPTS: '2',
         PSP_RETRY_INITIAL_DELAY_MS: '50',
         PSP_RETRY_MAX_DELAY_MS: '200',
@@ -289,7 +290,19 @@ export class Shop {
       },
       { timeoutMs: 90_000, intervalMs: 200 },
     );
+    // The answer must have come from this process, not from whoever else holds the port.
+    const metrics = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+    if (process.child.exitCode !== null || !metrics.includes(`service="${name}"`)) {
+      throw new Error(`${name}: something else answers on ${url}; the process said: ${process.output().slice(-2000)}`);
+    }
     return process;
+  }
+
+  /** Stops a service and starts it again on its port, with `env` changed (e.g. a shorter timeout). */
+  async restartService(name: ShopService, env: Record<string, string> = {}): Promise<ServiceProcess> {
+    await this.stopService(name);
+    this.envs.set(name, { ...this.envs.get(name), ...env });
+    return this.startService(name);
   }
 
   /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
@@ -457,6 +470,27 @@ export class Shop {
   async metrics(name: ShopService): Promise<string> {
     return (await fetch(`${this.url(name)}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
   }
+}
+
+/**
+ * A free loopback port *below* the kernel's ephemeral range (32768–60999 here). Ports from
+ * `listen(0)` come from that range, where every other test on the machine picks its ports and
+ * where outgoing connections take their local ports; the shop holds its ports for minutes (and
+ * restarts psp on the same one), so one taken by someone else in between would point a service
+ * at a stranger. Picked at random from 20000–31999 and checked free.
+ */
+async function reservedPort(taken: ReadonlySet<number>): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (taken.has(port)) continue;
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error('no free port in 20000–31999');
 }
 
 export function isTerminal(order: OrderView): boolean {
