@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { loadSeed, migrateCatalog } from '@shopwatch/catalog';
+import { uniqueName } from '@shopwatch/testkit';
 import { buildProductionTree, createTestDatabase, infraEnv, spawnService, type ServiceProcess } from '../catalog/support.ts';
 
 const DURATION_S = Number(process.env['BENCH_DURATION_S'] ?? 10);
@@ -88,7 +89,8 @@ try {
     RUN_MIGRATIONS: 'false',
   });
   children.push(catalog.child);
-  const gatewayEnv = { REDIS_URL: env.redisUrl, CATALOG_URL: catalog.url, RATE_LIMIT_MAX: '1000000' };
+  // Own counters (a run-unique key prefix): the load must not count against any other gateway sharing this Redis.
+  const gatewayEnv = { REDIS_URL: env.redisUrl, CATALOG_URL: catalog.url, RATE_LIMIT_MAX: '1000000', RATE_LIMIT_KEY_PREFIX: `${uniqueName('bench-gateway-rl')}:` };
   const gateway = await start('gateway', path.join(build, 'services/gateway/src/server.js'), gatewayEnv);
   children.push(gateway.child);
   const gatewayRedis = await start('gateway_redis', path.join(build, 'services/gateway/src/server.js'), { ...gatewayEnv, RATE_LIMIT_SYNC_MS: '0' });

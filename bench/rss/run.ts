@@ -159,6 +159,8 @@ try {
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
     OTEL_TRACES_SAMPLER_ARG: '0.1',
     RATE_LIMIT_MAX: '1000000',
+    // Own counters: the load must not count against any other gateway sharing this Redis.
+    RATE_LIMIT_KEY_PREFIX: `${run}-rl:`,
     LOADGEN_PAUSED: 'true',
     CATALOG_VIEWS_TOPIC: `${run}.catalog.views`,
   };

@@ -83,5 +83,13 @@ export const BAD_INPUT_SERVICES: BadInputService[] = [
 /** The gateway in front of every routed service; limits high enough that validation, not the limiter, answers. */
 export function gatewayEnv(ctx: StartContext): Record<string, string> {
   const upstreams = Object.fromEntries(Object.entries(ctx.urls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url]));
-  return { REDIS_URL: ctx.redisUrl, JWT_SECRET: ctx.jwtSecret, RATE_LIMIT_MAX: '1000000', RATE_LIMIT_AUTH_MAX: '1000000', ...upstreams };
+  return {
+    REDIS_URL: ctx.redisUrl,
+    JWT_SECRET: ctx.jwtSecret,
+    RATE_LIMIT_MAX: '1000000',
+    RATE_LIMIT_AUTH_MAX: '1000000',
+    // Its own counters: the barrage must not count against another gateway sharing this Redis.
+    RATE_LIMIT_KEY_PREFIX: `${uniqueName('badinput-rl')}:`,
+    ...upstreams,
+  };
 }

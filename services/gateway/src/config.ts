@@ -24,6 +24,8 @@ export const GatewayConfigSchema = withBaseConfig({
   /** The same for sign-up and login. */
   RATE_LIMIT_AUTH_MAX: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 20 }),
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1_000, maximum: 86_400_000, default: 60_000 }),
+  /** Redis key prefix of the counters: replicas sharing it share their counts (benchmarks and tests use their own). */
+  RATE_LIMIT_KEY_PREFIX: Type.String({ pattern: '^[A-Za-z0-9:._-]{1,100}$', default: 'shopwatch:gateway:rl:' }),
   /** How often each replica adds its locally counted requests to Redis, in ms; 0 counts every request in Redis. */
   RATE_LIMIT_SYNC_MS: Type.Integer({ minimum: 0, maximum: 10_000, default: 100 }),
   /** Comma-separated client IPs that are never limited (e.g. the load generator's). */

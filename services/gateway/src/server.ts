@@ -30,6 +30,7 @@ startOrExit(async () => {
       authMax: config.RATE_LIMIT_AUTH_MAX,
       windowMs: config.RATE_LIMIT_WINDOW_MS,
       syncIntervalMs: config.RATE_LIMIT_SYNC_MS,
+      keyPrefix: config.RATE_LIMIT_KEY_PREFIX,
       allow: config.RATE_LIMIT_ALLOW.split(',').filter(Boolean),
     },
     bodyLimit: config.BODY_LIMIT_BYTES,
