@@ -109,7 +109,9 @@ async function barrage(label: string, baseUrl: string, cases: BadRequest[], toke
   for (const c of cases) {
     let outcome: Outcome;
     try {
-      outcome = await send(baseUrl, c, tokenFor(c));
+      // One retry on a transport error (e.g. a keep-alive socket the server closed just as it was
+      // reused): the question is what the service answers, and a second attempt still asks it.
+      outcome = await send(baseUrl, c, tokenFor(c)).catch(() => send(baseUrl, c, tokenFor(c)));
     } catch (error) {
       const cause = error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
       failures.push(`${c.name}: request failed: ${error instanceof Error ? error.message : String(error)}${cause}`);
