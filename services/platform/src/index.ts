@@ -12,6 +12,8 @@ export type { App, AppOptions } from './http/create-app.ts';
 export { ProblemError, problems, problemForStatus, PROBLEM_CONTENT_TYPE } from './http/problem.ts';
 export type { Problem, FieldError } from './http/problem.ts';
 export { Readiness } from './http/readiness.ts';
+export { encodeKeysetCursor, decodeKeysetCursor } from './http/keyset-cursor.ts';
+export type { KeysetPosition } from './http/keyset-cursor.ts';
 export type { ReadinessCheck, ReadinessResult } from './http/readiness.ts';
 export { runService, startOrExit } from './http/run-service.ts';
 export type { RunOptions } from './http/run-service.ts';

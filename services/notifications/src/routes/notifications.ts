@@ -1,6 +1,5 @@
 // Notification history. Shoppers see their own (the JWT subject); admins any user's, or everyone's.
-import { problems, requireAuth, type App, type JwtSettings, type Pool } from '@shopwatch/platform';
-import { decodeCursor, encodeCursor } from '../domain/cursor.ts';
+import { problems, requireAuth, type App, type JwtSettings, type Pool, decodeKeysetCursor, encodeKeysetCursor } from '@shopwatch/platform';
 import { listNotifications, type NotificationRecord } from '../plugins/notification-store.ts';
 import { ListQuery, NotificationPage, Problem, type NotificationView } from '../schemas/notification.ts';
 
@@ -45,8 +44,9 @@ export function registerNotificationRoutes(app: App, ctx: { pool: Pool; jwt: Jwt
         throw problems.forbidden("Only admins may read another user's notifications.");
       }
       const forUser = principal.role === 'admin' ? userId : principal.subject;
-      const after = cursor === undefined ? undefined : decodeCursor(cursor);
-      if (cursor !== undefined && !after) throw problems.validation([{ field: '/querystring/cursor', message: 'is not a cursor this list handed out' }]);
+      const position = cursor === undefined ? undefined : decodeKeysetCursor(cursor);
+      const after = position && { createdAt: new Date(position.createdAt), id: position.id };
+      if (cursor !== undefined && !position) throw problems.validation([{ field: '/querystring/cursor', message: 'is not a cursor this list handed out' }]);
       const rows = await listNotifications(ctx.pool, {
         limit: limit + 1,
         ...(forUser !== undefined ? { userId: forUser } : {}),
@@ -57,7 +57,7 @@ export function registerNotificationRoutes(app: App, ctx: { pool: Pool; jwt: Jwt
       });
       const items = rows.slice(0, limit);
       const last = items.at(-1);
-      return { items: items.map(view), nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
+      return { items: items.map(view), nextCursor: rows.length > limit && last ? encodeKeysetCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null };
     },
   );
 }

@@ -1,7 +1,7 @@
 // PostgreSQL access for orders: the orders table (read model + persisted saga state) and the
 // append-only order_events audit log. Plain SQL; transactions belong to the callers.
-import type { Queryable } from '@shopwatch/platform';
-import type { HistoryPosition } from '../domain/cursor.ts';
+import type { Queryable, KeysetPosition } from '@shopwatch/platform';
+
 import type { CompensationStep, LogEntry, OrderStatus, PaymentHold, SagaState, ShipmentHold, Step, StockHold } from '../domain/saga.ts';
 import type { Order, OrderLogEntry } from '../schemas/order.ts';
 import type { OrderLine, SagaStep, ShippingMethod } from '@shopwatch/contracts';
@@ -241,12 +241,12 @@ export async function findByIdempotencyKey(db: Queryable, userId: string, key: s
 export interface HistoryQuery {
   userId: string;
   status: OrderStatus | undefined;
-  after: HistoryPosition | undefined;
+  after: KeysetPosition | undefined;
   limit: number;
 }
 
 /** A user's orders, newest first, after the cursor's position; one row more tells if there is a next page. */
-export async function listOrders(db: Queryable, query: HistoryQuery): Promise<{ items: Order[]; last: HistoryPosition | undefined; more: boolean }> {
+export async function listOrders(db: Queryable, query: HistoryQuery): Promise<{ items: Order[]; last: KeysetPosition | undefined; more: boolean }> {
   const params: unknown[] = [query.userId];
   const where = ['user_id = $1'];
   if (query.status) {

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { problems, ProblemError, requireAuth, type App, type JwtSettings, type Pool, type Principal } from '@shopwatch/platform';
+import { problems, ProblemError, requireAuth, type App, type JwtSettings, type Pool, type Principal, decodeKeysetCursor, encodeKeysetCursor } from '@shopwatch/platform';
 import type { FastifyRequest } from 'fastify';
-import { decodeHistoryCursor, encodeHistoryCursor } from '../domain/cursor.ts';
 import { mergeItems, priceOrder, type PricingProblem } from '../domain/pricing.ts';
 import type { PlacedOrder, SagaState } from '../domain/saga.ts';
 import { CatalogUnavailableError, type CatalogClient } from '../plugins/catalog-client.ts';
@@ -201,11 +200,11 @@ export function registerOrderRoutes(app: App, ctx: OrdersContext): void {
       if (q.userId !== undefined && q.userId !== principal.subject && principal.role !== 'admin') {
         throw problems.forbidden("Only admins may read another user's orders.");
       }
-      const after = q.cursor === undefined ? undefined : decodeHistoryCursor(q.cursor);
+      const after = q.cursor === undefined ? undefined : decodeKeysetCursor(q.cursor);
       if (q.cursor !== undefined && !after) throw problems.badRequest('The cursor is malformed.', [{ field: '/querystring/cursor', message: 'is invalid' }]);
       const limit = q.limit ?? 20;
       const page = await repo.listOrders(ctx.pool, { userId: q.userId ?? principal.subject, status: q.status, after, limit });
-      return { items: page.items, nextCursor: page.more && page.last ? encodeHistoryCursor(page.last) : null };
+      return { items: page.items, nextCursor: page.more && page.last ? encodeKeysetCursor(page.last) : null };
     },
   );
 }

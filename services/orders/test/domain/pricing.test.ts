@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { decodeHistoryCursor, encodeHistoryCursor } from '../../src/domain/cursor.ts';
 import { mergeItems, priceOrder, type CatalogProduct } from '../../src/domain/pricing.ts';
 
 const A = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
@@ -45,15 +44,5 @@ describe('priceOrder', () => {
     expect(priceOrder([{ productId: A, quantity: 1000 }], dear)).toMatchObject({ ok: false, problem: { kind: 'total_too_large' } });
     const free = catalog([[A, { id: A, priceCents: 0, currency: 'EUR' }]]);
     expect(priceOrder([{ productId: A, quantity: 1 }], free)).toEqual({ ok: false, problem: { kind: 'zero_total' } });
-  });
-});
-
-describe('history cursor', () => {
-  it('round-trips and rejects garbage', () => {
-    const position = { createdAt: '2026-11-21T08:00:00.123456+00:00', id: A };
-    expect(decodeHistoryCursor(encodeHistoryCursor(position))).toEqual(position);
-    expect(decodeHistoryCursor('not-a-cursor')).toBeUndefined();
-    expect(decodeHistoryCursor(Buffer.from('["yesterday","x"]').toString('base64url'))).toBeUndefined();
-    expect(decodeHistoryCursor(Buffer.from(JSON.stringify(['2026-11-21T08:00:00Z', 'nope'])).toString('base64url'))).toBeUndefined();
   });
 });

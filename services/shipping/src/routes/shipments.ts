@@ -1,8 +1,7 @@
 // Shipment reads. Signed-in users may read one shipment by its id (an unguessable UUID handed out
 // with their order); lists and lookups by order are for admins only, because shipping does not
 // know who owns an order (orders does).
-import { problems, requireAuth, type App } from '@shopwatch/platform';
-import { decodeCursor, encodeCursor } from '../domain/cursor.ts';
+import { problems, requireAuth, type App, decodeKeysetCursor, encodeKeysetCursor } from '@shopwatch/platform';
 import * as store from '../plugins/shipment-store.ts';
 import { Problem } from '../schemas/common.ts';
 import { IdParams, ListQuery, ShipmentPage, ShipmentView } from '../schemas/shipment.ts';
@@ -51,12 +50,13 @@ export function registerShipmentRoutes(app: App, ctx: ShippingContext): void {
     { preHandler: admin, schema: { tags, summary: 'Shipments, newest first, by order and status (admins).', querystring: ListQuery, response: { 200: ShipmentPage, 400: Problem, 401: Problem, 403: Problem } } },
     async (request) => {
       const { orderId, status, limit, cursor } = request.query;
-      const after = cursor === undefined ? undefined : decodeCursor(cursor);
-      if (cursor !== undefined && !after) throw problems.validation([{ field: '/querystring/cursor', message: 'is not a cursor this list handed out' }]);
+      const position = cursor === undefined ? undefined : decodeKeysetCursor(cursor);
+      const after = position && { createdAt: new Date(position.createdAt), id: position.id };
+      if (cursor !== undefined && !position) throw problems.validation([{ field: '/querystring/cursor', message: 'is not a cursor this list handed out' }]);
       const rows = await store.listShipments(ctx.pool, { limit: limit + 1, ...(orderId ? { orderId } : {}), ...(status ? { status } : {}), ...(after ? { after } : {}) });
       const items = rows.slice(0, limit);
       const last = items.at(-1);
-      return { items: items.map((s) => view(s)), nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
+      return { items: items.map((s) => view(s)), nextCursor: rows.length > limit && last ? encodeKeysetCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null };
     },
   );
 }
