@@ -6,7 +6,7 @@
 // must still be alive and ready. Tokens are valid (admin, or the service's role), so validation
 // rather than authentication is what answers.
 import { issueToken } from '@shopwatch/platform';
-import { createTestDatabase, generateBadRequests, infraEnv, spawnService, waitFor, type BadRequest, type ServiceProcess, type TestDatabase } from '@shopwatch/testkit';
+import { createTestDatabase, generateBadRequests, infraEnv, spawnService, type BadRequest, type ServiceProcess, type TestDatabase } from '@shopwatch/testkit';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,11 +61,8 @@ afterAll(async () => {
       await p.exited;
     }),
   );
-  // DROP ... WITH (FORCE) is refused (42501) while an autovacuum worker is on the database, which
-  // only a superuser may end: retry until the worker is done.
-  for (const db of databases) {
-    await waitFor(`database ${db.name} dropped`, async () => db.drop().then(() => true, () => false), { timeoutMs: 60_000, intervalMs: 500 });
-  }
+  // drop() itself waits out an autovacuum worker still on the database.
+  for (const db of databases) await db.drop();
 }, 120_000);
 
 interface Outcome {

@@ -101,13 +101,28 @@ export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase>
   return {
     url: url.toString(),
     name,
-    drop: () =>
-      withAdminClient(databaseUrl, async (client) => {
-        // WITH (FORCE) ends the sessions a failed test left open (terminating them ourselves would
-        // also hit autovacuum workers, which only a superuser may end).
-        await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
-      }),
+    // WITH (FORCE) ends the sessions a failed test left open. An autovacuum worker on the database
+    // can still make one attempt fail (only a superuser may end it; it leaves by itself within
+    // seconds), so a refused drop is tried again for up to 30 s.
+    drop: async () => {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        try {
+          await withAdminClient(databaseUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+          return;
+        } catch (error) {
+          if (!isRetryableDropError(error) || Date.now() > deadline) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      }
+    },
   };
+}
+
+/** 42501: may not end a superuser's (autovacuum) session; 55006: the database is still in use. */
+function isRetryableDropError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '42501' || code === '55006';
 }
 
 async function ctl(command: 'start' | 'stop' | 'status', program: InfraProgram): Promise<string> {
