@@ -1,31 +1,37 @@
-// The gateway's rate limit: a fixed-window counter per key (client × upstream × route class)
-// shared by every replica through Redis, without a Redis round trip on most requests.
+// The gateway's rate-limit store: @fastify/rate-limit decides (key, allow-list, limits, headers,
+// 429) and calls this store's `incr` to count each request. It keeps a fixed-window counter per
+// key (client × upstream × route class) shared by every replica through Redis, without a Redis
+// round trip on most requests.
 //
 // Each replica keeps, per key, its last view of the shared count (`known`, what Redis answered
-// at its last sync) and the requests it admitted since (`pending`). A request is decided locally
+// at its last sync) and the requests it admitted since (`pending`). A request is counted locally
 // when that view is fresh (younger than 3 sync intervals), the replica holds fewer than `batch`
 // unsynced admissions for the key, and view + pending is below the limit minus a headroom of
 // 4 × batch. Pending counts are added to Redis in one pipeline every sync interval. Every other
 // request — near the limit, a stale view, a full batch, or a limit too small to batch (batch is 5%
 // of the limit, rounded down: limits under 20 are always counted in Redis) — is counted in Redis
-// at once (INCRBY of itself plus the key's pending), which is exact.
+// at once (INCRBY of itself plus the key's pending), which is exact. With a sync interval of 0
+// every request is counted in Redis.
 //
 // Bound across replicas: other replicas cannot yet see at most two batches of a replica's
 // admissions per key (one pending, one being synced), and the headroom absorbs four batches, so
 // with two replicas the limit holds exactly (tested); each further replica can let through at
 // most two more batches (10% of the limit) per window.
-// When Redis cannot be reached the limit fails open (see routes/proxy.ts).
+// When Redis cannot be reached `incr` fails and the limit fails open (`skipOnError`, see
+// routes/proxy.ts).
+import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
 
-export interface RateLimitDecision {
-  allowed: boolean;
-  /** Requests left in this window after this one (0 when refused). */
-  remaining: number;
-  /** Seconds until the window resets (≥ 1). */
-  retryAfterSeconds: number;
+/** What `incr` answers @fastify/rate-limit: the shared count including this request, and ms until the window resets. */
+export interface StoreCount {
+  current: number;
+  /** Milliseconds until the window resets (≥ 1). */
+  ttl: number;
 }
 
-export interface SharedRateLimiterOptions {
+export type StoreCallback = (error: Error | null, result?: StoreCount) => void;
+
+export interface BatchedRedisStoreOptions {
   keyPrefix: string;
   /** How often pending counts are added to Redis, in ms; 0 counts every request in Redis. */
   syncIntervalMs: number;
@@ -55,7 +61,16 @@ export function batchFor(max: number): number {
   return Math.floor(max * BATCH_SHARE);
 }
 
-export class SharedRateLimiter {
+/** A class whose every construction answers `store`. */
+function constructing(store: FastifyRateLimitStore): FastifyRateLimitStoreCtor {
+  return class {
+    constructor() {
+      return store;
+    }
+  } as unknown as FastifyRateLimitStoreCtor;
+}
+
+export class BatchedRedisStore implements FastifyRateLimitStore {
   private readonly entries = new Map<string, Entry>();
   private readonly redis: Redis;
   private readonly keyPrefix: string;
@@ -65,7 +80,7 @@ export class SharedRateLimiter {
   private timer: NodeJS.Timeout | undefined;
   private syncing: Promise<void> | undefined;
 
-  constructor(redis: Redis, options: SharedRateLimiterOptions) {
+  constructor(redis: Redis, options: BatchedRedisStoreOptions) {
     this.redis = redis;
     this.keyPrefix = options.keyPrefix;
     this.syncIntervalMs = options.syncIntervalMs;
@@ -74,11 +89,41 @@ export class SharedRateLimiter {
   }
 
   /**
-   * Counts one request for `key` locally and returns the decision when it may be decided here
-   * (see the top of this file); undefined when it must be counted in Redis (call `take`).
-   * Synchronous, so the common case costs no promise.
+   * The class to pass as @fastify/rate-limit's `store`: the plugin constructs it with its own
+   * options (which this store does not need) and gets this store, so the app keeps a handle on
+   * it (to sync and close it).
    */
-  takeLocal(key: string, max: number, windowMs: number): RateLimitDecision | undefined {
+  asStoreClass(): FastifyRateLimitStoreCtor {
+    return constructing(this);
+  }
+
+  /**
+   * Route-level limits share this store: its keys already name the upstream and route class, and
+   * `incr` is given each route's window and limit.
+   */
+  child(): FastifyRateLimitStore {
+    return this;
+  }
+
+  /**
+   * Counts one request for `key` (@fastify/rate-limit's store interface). Decided locally when it
+   * may be (see the top of this file), then `callback` is called synchronously (no promise);
+   * else counted in Redis, and `callback` gets the error if Redis fails.
+   */
+  incr(key: string, callback: StoreCallback, timeWindow: number, max: number): void {
+    const local = this.incrLocal(key, max, timeWindow);
+    if (local) {
+      callback(null, local);
+      return;
+    }
+    this.incrExact(key, timeWindow).then(
+      (count) => callback(null, count),
+      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+    );
+  }
+
+  /** Counts one request for `key` locally when it may be decided here; undefined when it must be counted in Redis. */
+  incrLocal(key: string, max: number, windowMs: number): StoreCount | undefined {
     const batch = this.syncIntervalMs > 0 ? batchFor(max) : 0;
     if (batch < 1) return undefined;
     const t = this.now();
@@ -95,17 +140,15 @@ export class SharedRateLimiter {
     }
     entry.pending++;
     this.scheduleSync();
-    return { allowed: true, remaining: max - entry.known - entry.pending, retryAfterSeconds: Math.max(1, Math.ceil((entry.resetAt - t) / 1000)) };
+    return { current: entry.known + entry.pending, ttl: Math.max(1, entry.resetAt - t) };
   }
 
-  /** Counts one request for `key`; rejects only if Redis fails while counting it exactly. */
-  async take(key: string, max: number, windowMs: number): Promise<RateLimitDecision> {
-    const local = this.takeLocal(key, max, windowMs);
-    if (local) return local;
+  /** Counts one request for `key` in Redis, with whatever is pending for it (exact); rejects if Redis fails. */
+  async incrExact(key: string, windowMs: number): Promise<StoreCount> {
     const t = this.now();
     const window = Math.floor(t / windowMs);
     const resetAt = (window + 1) * windowMs;
-    const retryAfterSeconds = Math.max(1, Math.ceil((resetAt - t) / 1000));
+    const ttl = Math.max(1, resetAt - t);
     const entry = this.entryFor(key, window, resetAt);
 
     // Exact: this request and whatever is pending for the key, counted in Redis now.
@@ -123,7 +166,7 @@ export class SharedRateLimiter {
       entry.known = Math.max(entry.known, total);
       entry.syncedAt = this.now();
     }
-    return { allowed: total <= max, remaining: Math.max(0, max - total), retryAfterSeconds };
+    return { current: total, ttl };
   }
 
   /** Adds every pending count to Redis (one pipeline) and refreshes the views. */

@@ -1,8 +1,10 @@
 // `/api/<service>/*` → the service. In order: the bearer token (if any) was verified on arrival;
-// the rate limit counts the request (per client — token subject, else IP — upstream and route
-// class, in Redis so every replica shares the count); the route's access policy is enforced
-// (401/403 here, so a refused request never reaches the service); then the request is forwarded
+// the rate limit (@fastify/rate-limit, in a preHandler hook) counts the request per client —
+// token subject, else IP — upstream and route class, in a store backed by Redis so every replica
+// shares the count; the route's access policy is enforced (401/403 here, so a refused request
+// never reaches the service); then the request is forwarded
 // with the request id, trace context and verified principal, and the response streamed back.
+import rateLimit from '@fastify/rate-limit';
 import { propagation, context as otelContext } from '@opentelemetry/api';
 import { ProblemError, problems, type App, type Principal } from '@shopwatch/platform';
 import type { FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
@@ -10,7 +12,7 @@ import type { Redis } from 'ioredis';
 import type { Dispatcher } from 'undici';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../domain/forwarding.ts';
 import { accessFor, hasDotSegments, routeClass, siteTarget, splitApiUrl, type Upstream } from '../domain/upstreams.ts';
-import { SharedRateLimiter, type RateLimitDecision } from '../plugins/rate-limiter.ts';
+import { BatchedRedisStore } from '../plugins/rate-limit-store.ts';
 import { TokenCache } from '../plugins/token-cache.ts';
 import { classifyFailure, upstreamProblem } from '../plugins/upstream-client.ts';
 import type { GatewayContext } from './context.ts';
@@ -44,6 +46,21 @@ async function readPrincipal(request: FastifyRequest, tokens: TokenCache): Promi
   }
 }
 
+/**
+ * The rate-limit key of a request: `client|upstream|class` (client: `sub:<token subject>`, else
+ * `ip:<address>`); '' when it is not limited (an allow-listed client, or a request the handler
+ * refuses anyway: no such service, dot segments).
+ */
+function rateLimitKey(request: FastifyRequest, ctx: GatewayContext, allow: Set<string>): string {
+  if (allow.has(request.ip)) return '';
+  const method = request.method;
+  const target = splitApiUrl(request.url) ?? siteTarget(method, request.url);
+  const upstream = target ? ctx.upstreams.get(target.service) : undefined;
+  if (!target || !upstream || hasDotSegments(target.path)) return '';
+  const client = request.principal ? `sub:${request.principal.subject}` : `ip:${request.ip}`;
+  return `${client}|${upstream.name}|${routeClass(upstream.name, method, target.path)}`;
+}
+
 function rateLimited(ttlSeconds: number, max: number, windowMs: number): ProblemError {
   const seconds = Math.max(1, ttlSeconds);
   return new ProblemError(429, 'rate-limited', 'Too Many Requests', `More than ${max} requests in ${Math.round(windowMs / 1000)} s from this client to this route; retry in ${seconds} s.`, {
@@ -56,23 +73,6 @@ export async function registerProxyRoutes(app: App, ctx: GatewayContext, redis: 
   // Registered in its own scope: the catch-all body parser below must not replace the JSON
   // parser of the gateway's own routes.
   await app.register(async (scope) => {
-    const limiter = new SharedRateLimiter(redis, {
-      keyPrefix: ctx.rateLimit.keyPrefix,
-      syncIntervalMs: ctx.rateLimit.syncIntervalMs,
-      now: () => ctx.now().getTime(),
-    });
-    scope.addHook('onClose', async () => limiter.close());
-    const allow = new Set(ctx.rateLimit.allow);
-    const limits = { api: ctx.rateLimit.max, auth: ctx.rateLimit.authMax };
-    const take = async (key: string, max: number): Promise<RateLimitDecision | undefined> => {
-      try {
-        return await limiter.take(key, max, ctx.rateLimit.windowMs);
-      } catch {
-        // Redis unreachable: let traffic through (readiness says redis is failing) rather than refuse it all.
-        return undefined;
-      }
-    };
-
     // Bodies are forwarded as they came (bounded by the app's body limit), whatever their type.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
@@ -84,27 +84,41 @@ export async function registerProxyRoutes(app: App, ctx: GatewayContext, redis: 
       readPrincipal(request, tokens).then(() => done(), done);
     });
 
+    if (ctx.rateLimit.enabled) {
+      const store = new BatchedRedisStore(redis, {
+        keyPrefix: ctx.rateLimit.keyPrefix,
+        syncIntervalMs: ctx.rateLimit.syncIntervalMs,
+        now: () => ctx.now().getTime(),
+      });
+      scope.addHook('onClose', async () => store.close());
+      const allow = new Set(ctx.rateLimit.allow);
+      const { max, authMax, windowMs } = ctx.rateLimit;
+      // Adds a preHandler hook to each route below: it runs once the token is read and the body
+      // accepted (a request refused for its size is not counted), just before the handler.
+      await scope.register(rateLimit, {
+        global: true,
+        hook: 'preHandler',
+        store: store.asStoreClass(),
+        timeWindow: windowMs,
+        max: (_request, key) => (key.endsWith('|auth') ? authMax : max),
+        keyGenerator: (request) => rateLimitKey(request, ctx, allow),
+        allowList: (_request, key) => key === '',
+        // Redis unreachable: let traffic through (readiness says redis is failing) rather than refuse it all.
+        skipOnError: true,
+        onExceeded: (_request, key) => {
+          const [cls = '', upstream = ''] = key.split('|').reverse();
+          ctx.metrics.rateLimited.inc({ upstream, class: cls });
+        },
+        errorResponseBuilder: (_request, context) => rateLimited(Math.ceil(context.ttl / 1000), context.max, windowMs),
+      });
+    }
+
     const handler = async (request: FastifyRequest, reply: FastifyReply) => {
       const method = request.method;
       const target = splitApiUrl(request.url) ?? siteTarget(method, request.url);
       const upstream: Upstream | undefined = target ? ctx.upstreams.get(target.service) : undefined;
       if (!target || !upstream) throw problems.notFound(`The service in ${request.url.split('?', 1)[0]}`);
       if (hasDotSegments(target.path)) throw problems.badRequest('Paths with . or .. segments are not routed.');
-
-      if (ctx.rateLimit.enabled && !allow.has(request.ip)) {
-        const cls = routeClass(upstream.name, method, target.path);
-        const client = request.principal ? `sub:${request.principal.subject}` : `ip:${request.ip}`;
-        const max = limits[cls];
-        const key = `${client}|${upstream.name}|${cls}`;
-        const limit = limiter.takeLocal(key, max, ctx.rateLimit.windowMs) ?? (await take(key, max));
-        if (limit) {
-          reply.header('x-ratelimit-limit', String(max)).header('x-ratelimit-remaining', String(limit.remaining));
-          if (!limit.allowed) {
-            ctx.metrics.rateLimited.inc({ upstream: upstream.name, class: cls });
-            throw rateLimited(limit.retryAfterSeconds, max, ctx.rateLimit.windowMs);
-          }
-        }
-      }
 
       const access = accessFor(upstream.policy, method, target.path);
       if (access !== 'public') {
