@@ -168,3 +168,19 @@ export function withMatchers(selector: string, matchers: Record<string, string>)
   const joined = inner === '' ? added.join(', ') : `${inner}, ${added.join(', ')}`;
   return `${selector.slice(0, matchersNode.from)}{${joined}}${selector.slice(matchersNode.to)}`.trim();
 }
+
+/** The metric names an expression selects (`foo` in `rate(foo{a="b"}[5m])`), in order, without repeats. */
+export function metricNames(expr: string): string[] {
+  const source = substituteGrafanaVariables(expr);
+  const names: string[] = [];
+  parser.parse(source).iterate({
+    enter(node) {
+      if (node.name !== 'VectorSelector') return undefined;
+      const ident = node.node.getChild('Identifier');
+      const name = ident ? source.slice(ident.from, ident.to) : undefined;
+      if (name && !names.includes(name)) names.push(name);
+      return false;
+    },
+  });
+  return names;
+}
