@@ -29,3 +29,4 @@ export * from './outbox/index.ts';
 export * from './inbox/index.ts';
 export { registerHttpFaults, HttpFaultsSchema, HttpFaultsSchemaFile } from './faults/http-faults.ts';
 export type { HttpFaults } from './faults/http-faults.ts';
+export * from './jobs/index.ts';

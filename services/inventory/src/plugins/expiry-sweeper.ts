@@ -2,7 +2,7 @@
 // an orchestrator that died): their units become available again and a `released` fact with
 // reason `expired` tells the rest of the shop. One transaction per reservation, claimed with
 // SKIP LOCKED, so any number of replicas can sweep at once without waiting for each other.
-import { withTransaction, type Logger, type Pool } from '@shopwatch/platform';
+import { RecurringJob, withTransaction, type Logger, type Pool } from '@shopwatch/platform';
 import type { InventoryMetrics } from './inventory-metrics.ts';
 import type { StockOperations } from './stock-operations.ts';
 
@@ -17,17 +17,18 @@ export interface ExpirySweeperOptions {
 
 export class ExpirySweeper {
   private readonly options: ExpirySweeperOptions;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
+  private readonly job: RecurringJob<number>;
 
   constructor(options: ExpirySweeperOptions) {
     this.options = options;
+    this.job = new RecurringJob(() => this.sweepAll(), {
+      onError: (error) => options.logger.warn({ err: error }, 'reservation sweep failed, will retry'),
+    });
   }
 
   /** Releases expired reservations now; resolves to how many. Overlapping calls share one sweep. */
   sweep(): Promise<number> {
-    this.running ??= this.sweepAll().finally(() => (this.running = undefined));
-    return this.running;
+    return this.job.runNow();
   }
 
   private async sweepAll(): Promise<number> {
@@ -45,17 +46,11 @@ export class ExpirySweeper {
 
   /** Sweeps every `intervalMs` until stop(). */
   start(intervalMs: number): void {
-    if (this.timer || intervalMs <= 0) return;
-    this.timer = setInterval(() => {
-      this.sweep().catch((error: unknown) => this.options.logger.warn({ err: error }, 'reservation sweep failed, will retry'));
-    }, intervalMs);
-    this.timer.unref();
+    this.job.start(intervalMs);
   }
 
   /** Stops the timer and waits for a sweep in progress. */
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 }

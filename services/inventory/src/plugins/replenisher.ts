@@ -2,7 +2,7 @@
 // so a shop under synthetic load for hours keeps selling instead of ending in out-of-stock
 // cancellations only. Deliveries raise available stock, so they never signal low stock; they
 // re-arm the signal for the next downward crossing.
-import { withTransaction, type Logger, type Pool } from '@shopwatch/platform';
+import { RecurringJob, withTransaction, type Logger, type Pool } from '@shopwatch/platform';
 import type { InventoryMetrics } from './inventory-metrics.ts';
 import { replenish } from './stock-store.ts';
 
@@ -19,38 +19,35 @@ export interface ReplenisherOptions {
 
 export class Replenisher {
   private readonly options: ReplenisherOptions;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
+  private readonly job: RecurringJob<number>;
 
   constructor(options: ReplenisherOptions) {
     this.options = options;
+    this.job = new RecurringJob(() => this.deliverRound(), {
+      onError: (error) => options.logger.warn({ err: error }, 'replenishment failed, will retry'),
+    });
   }
 
   /** One delivery round; resolves to the products topped up. */
   deliver(): Promise<number> {
-    this.running ??= (async () => {
-      const { below, quantity, maxProducts = 500 } = this.options;
-      const result = await withTransaction(this.options.pool, (client) => replenish(client, below, quantity, maxProducts, this.options.now()));
-      if (result.units > 0) {
-        this.options.metrics.unitsRestocked.inc({ source: 'supplier' }, result.units);
-        this.options.logger.info(result, 'simulated supplier delivered');
-      }
-      return result.products;
-    })().finally(() => (this.running = undefined));
-    return this.running;
+    return this.job.runNow();
+  }
+
+  private async deliverRound(): Promise<number> {
+    const { below, quantity, maxProducts = 500 } = this.options;
+    const result = await withTransaction(this.options.pool, (client) => replenish(client, below, quantity, maxProducts, this.options.now()));
+    if (result.units > 0) {
+      this.options.metrics.unitsRestocked.inc({ source: 'supplier' }, result.units);
+      this.options.logger.info(result, 'simulated supplier delivered');
+    }
+    return result.products;
   }
 
   start(intervalMs: number): void {
-    if (this.timer || intervalMs <= 0) return;
-    this.timer = setInterval(() => {
-      this.deliver().catch((error: unknown) => this.options.logger.warn({ err: error }, 'replenishment failed, will retry'));
-    }, intervalMs);
-    this.timer.unref();
+    this.job.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 }

@@ -2,7 +2,7 @@
 // step is due (FOR UPDATE SKIP LOCKED, so replicas share the work without waiting for each other)
 // and advances each one step, publishing the dispatched / in-transit / delivered facts through
 // the outbox in the same transaction.
-import { withTransaction, type Logger, type Pool } from '@shopwatch/platform';
+import { RecurringJob, withTransaction, type Logger, type Pool } from '@shopwatch/platform';
 import type { ShippingOperations } from './shipping-operations.ts';
 
 export interface ProgressTickerOptions {
@@ -17,17 +17,18 @@ export interface ProgressTickerOptions {
 
 export class ProgressTicker {
   private readonly options: ProgressTickerOptions;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
+  private readonly job: RecurringJob<number>;
 
   constructor(options: ProgressTickerOptions) {
     this.options = options;
+    this.job = new RecurringJob(() => this.tickAll(), {
+      onError: (error) => options.logger.warn({ err: error }, 'shipment progress tick failed, will retry'),
+    });
   }
 
   /** Advances every due shipment one step now; resolves to how many moved. Overlapping calls share one tick. */
   tick(): Promise<number> {
-    this.running ??= this.tickAll().finally(() => (this.running = undefined));
-    return this.running;
+    return this.job.runNow();
   }
 
   private async tickAll(): Promise<number> {
@@ -44,17 +45,11 @@ export class ProgressTicker {
   }
 
   start(intervalMs: number): void {
-    if (this.timer || intervalMs <= 0) return;
-    this.timer = setInterval(() => {
-      this.tick().catch((error: unknown) => this.options.logger.warn({ err: error }, 'shipment progress tick failed, will retry'));
-    }, intervalMs);
-    this.timer.unref();
+    this.job.start(intervalMs);
   }
 
   /** Stops the timer and waits for a tick in progress. */
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 }

@@ -1,0 +1,3 @@
+// Background work inside a service process.
+export { RecurringJob } from './recurring-job.ts';
+export type { RecurringJobOptions } from './recurring-job.ts';
