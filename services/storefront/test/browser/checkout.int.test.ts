@@ -9,6 +9,7 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Shop } from '../../../../test/e2e/support/shop.ts';
 import { buildForTest, type TestBuild } from '../support/built-app.ts';
+import { buttonNamed, clickWhenReady, linkNamed } from '../support/browser.ts';
 import { spawnStorefront } from '../support/storefront-process.ts';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -49,15 +50,8 @@ afterAll(async () => {
   build?.remove();
 }, 120_000);
 
-async function clickLink(text: string): Promise<void> {
-  const link = await page.waitForSelector(`::-p-xpath(//a[normalize-space(.)=${JSON.stringify(text)}])`, WAIT);
-  await link!.click();
-}
-
-async function clickButton(text: string): Promise<void> {
-  const button = await page.waitForSelector(`::-p-xpath(//button[normalize-space(.)=${JSON.stringify(text)}])`, WAIT);
-  await button!.click();
-}
+const clickLink = (text: string) => clickWhenReady(page, linkNamed(text), WAIT.timeout);
+const clickButton = (text: string) => clickWhenReady(page, buttonNamed(text), WAIT.timeout);
 
 async function textOf(selector: string): Promise<string> {
   return page.$eval(selector, (e) => (e.textContent ?? '').trim());

@@ -12,6 +12,7 @@ import { createTestDatabase, infraEnv, spawnService, uniqueName, waitFor, type S
 import puppeteer, { type Browser, type HTTPRequest, type HTTPResponse, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildForTest, type TestBuild } from '../support/built-app.ts';
+import { clickWhenReady, linkNamed } from '../support/browser.ts';
 import { spawnStorefront } from '../support/storefront-process.ts';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -136,10 +137,7 @@ async function texts(selector: string): Promise<string[]> {
   return page.$$eval(selector, (elements) => elements.map((e) => (e.textContent ?? '').trim()));
 }
 
-async function clickLink(text: string): Promise<void> {
-  const link = await page.waitForSelector(`::-p-xpath(//a[normalize-space(.)=${JSON.stringify(text)}])`, WAIT);
-  await link!.click();
-}
+const clickLink = (text: string) => clickWhenReady(page, linkNamed(text), WAIT.timeout);
 
 describe('the storefront in Chromium', () => {
   it('lists products through the gateway, filters by category and pages', async () => {
