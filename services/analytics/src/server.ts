@@ -42,27 +42,24 @@ startOrExit(async () => {
     const kafka = platform.createKafkaClient({ brokers: platform.parseBrokers(config.KAFKA_BROKERS), clientId: 'analytics', logger });
     const topics = [config.CATALOG_VIEWS_TOPIC, config.ORDERS_EVENTS_TOPIC, config.SUPPORT_EVENTS_TOPIC];
     if (config.KAFKA_ENSURE_TOPICS) await platform.ensureTopics(kafka, [...topics, config.DEAD_LETTER_TOPIC]);
-    const consumer = await platform.startEventConsumer({
-      client: kafka,
-      groupId: config.CONSUMER_GROUP,
-      topics,
-      registry: app.metrics.registry,
-      fromBeginning: config.CONSUMER_FROM_BEGINNING,
-      deadLetterTopic: config.DEAD_LETTER_TOPIC,
-      classifyError: classifyDomainEventError,
-      logger,
-      handler: createDomainEventHandler({
-        pool,
-        consumerGroup: config.CONSUMER_GROUP,
-        metrics: app.analyticsMetrics,
-        inboxMetrics: platform.inboxMetrics(app.metrics.registry),
+    stops.push(
+      await platform.attachEventConsumer(app, {
+        client: kafka,
+        groupId: config.CONSUMER_GROUP,
+        topics,
+        fromBeginning: config.CONSUMER_FROM_BEGINNING,
+        deadLetterTopic: config.DEAD_LETTER_TOPIC,
+        classifyError: classifyDomainEventError,
+        logger,
+        inbox: { pool, retentionHours: config.INBOX_RETENTION_HOURS },
+        handler: createDomainEventHandler({
+          pool,
+          consumerGroup: config.CONSUMER_GROUP,
+          metrics: app.analyticsMetrics,
+          inboxMetrics: platform.inboxMetrics(app.metrics.registry),
+        }),
       }),
-    });
-    app.readiness.add('kafka-consumer', async () => {
-      const health = consumer.health();
-      if (!health.ok) throw new Error(health.detail);
-    });
-    stops.push(() => consumer.stop());
+    );
   }
   const prune = async () => {
     const now = Date.now();
@@ -70,12 +67,11 @@ startOrExit(async () => {
       minutes: new Date(now - config.FUNNEL_RETENTION_DAYS * 86_400_000),
       sessions: new Date(now - config.SESSION_RETENTION_HOURS * 3_600_000),
     });
-    const inbox = await platform.pruneInbox(pool, new Date(now - config.INBOX_RETENTION_HOURS * 3_600_000));
-    if (removed + inbox > 0) logger.info({ removed, inbox }, 'old aggregates pruned');
+    if (removed > 0) logger.info({ removed }, 'old aggregates pruned');
   };
-  const pruning = setInterval(() => void prune().catch((error: unknown) => logger.warn({ err: error }, 'pruning failed, will retry')), 3_600_000);
-  pruning.unref();
-  stops.push(async () => clearInterval(pruning));
+  const pruning = new platform.RecurringJob(prune, { onError: (error) => logger.warn({ err: error }, 'pruning failed, will retry') });
+  pruning.start(3_600_000);
+  stops.push(() => pruning.stop());
   app.addHook('onClose', async () => {
     for (const stop of stops) await stop();
     faults.stop();

@@ -54,37 +54,26 @@ startOrExit(async () => {
 
   const stops: Array<() => Promise<void>> = [];
   if (config.EVENT_CONSUMER) {
-    const consumer = await platform.startEventConsumer({
-      client: kafka,
-      groupId: config.CONSUMER_GROUP,
-      topics: [config.ORDERS_EVENTS_TOPIC, config.SHIPPING_EVENTS_TOPIC],
-      registry: app.metrics.registry,
-      // A new group reads what was published before it existed: no milestone goes unannounced.
-      fromBeginning: true,
-      partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
-      logger,
-      handler: createEventHandler({
-        pool,
-        consumerGroup: config.CONSUMER_GROUP,
-        metrics: app.notificationsMetrics,
-        now: () => new Date(),
-        inboxMetrics: platform.inboxMetrics(app.metrics.registry),
-        onStored: () => app.dispatcher.wake(),
+    stops.push(
+      await platform.attachEventConsumer(app, {
+        client: kafka,
+        groupId: config.CONSUMER_GROUP,
+        topics: [config.ORDERS_EVENTS_TOPIC, config.SHIPPING_EVENTS_TOPIC],
+        // A new group reads what was published before it existed: no milestone goes unannounced.
+        fromBeginning: true,
+        partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
+        logger,
+        inbox: { pool, retentionHours: config.INBOX_RETENTION_HOURS },
+        handler: createEventHandler({
+          pool,
+          consumerGroup: config.CONSUMER_GROUP,
+          metrics: app.notificationsMetrics,
+          now: () => new Date(),
+          inboxMetrics: platform.inboxMetrics(app.metrics.registry),
+          onStored: () => app.dispatcher.wake(),
+        }),
       }),
-    });
-    app.readiness.add('kafka-consumer', async () => {
-      const health = consumer.health();
-      if (!health.ok) throw new Error(health.detail);
-    });
-    stops.push(() => consumer.stop());
-    const prune = setInterval(() => {
-      platform
-        .pruneInbox(pool, new Date(Date.now() - config.INBOX_RETENTION_HOURS * 3_600_000))
-        .then((pruned) => pruned > 0 && logger.info({ pruned }, 'inbox pruned'))
-        .catch((error: unknown) => logger.warn({ err: error }, 'inbox prune failed, will retry'));
-    }, 3_600_000);
-    prune.unref();
-    stops.push(async () => clearInterval(prune));
+    );
   }
   if (config.DISPATCHER) app.dispatcher.start(config.DISPATCH_INTERVAL_MS);
   stops.push(() => app.dispatcher.stop());

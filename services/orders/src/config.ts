@@ -40,6 +40,8 @@ export const OrdersConfigSchema = withBaseConfig({
   /** Reply partitions handled in parallel by this replica (order within a partition is kept). */
   CONSUMER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 12 }),
   CONSUMER_GROUP: Type.String({ pattern: '^[a-z0-9._-]{1,200}$', default: 'orders' }),
+  /** Handled reply ids are kept this long, then pruned hourly; keep it above the reply topics' retention. */
+  INBOX_RETENTION_HOURS: Type.Integer({ minimum: 1, maximum: 8_760, default: 336 }),
   EVENTS_TOPIC: Topic(ORDERS_EVENTS_TOPIC),
   INVENTORY_COMMANDS_TOPIC: Topic(INVENTORY_COMMANDS_TOPIC),
   INVENTORY_EVENTS_TOPIC: Topic(INVENTORY_EVENTS_TOPIC),

@@ -58,20 +58,17 @@ startOrExit(async () => {
 
   const stops: (() => Promise<void>)[] = [];
   if (config.SAGA_CONSUMER) {
-    const consumer = await platform.startEventConsumer({
-      client: kafka,
-      groupId: config.CONSUMER_GROUP,
-      topics: [...new Set(replyTopics)],
-      partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
-      registry: app.metrics.registry,
-      logger,
-      handler: createReplyHandler({ store: app.sagas, consumerGroup: config.CONSUMER_GROUP, inboxMetrics: platform.inboxMetrics(app.metrics.registry) }),
-    });
-    app.readiness.add('kafka-consumer', async () => {
-      const health = consumer.health();
-      if (!health.ok) throw new Error(health.detail);
-    });
-    stops.push(() => consumer.stop());
+    stops.push(
+      await platform.attachEventConsumer(app, {
+        client: kafka,
+        groupId: config.CONSUMER_GROUP,
+        topics: [...new Set(replyTopics)],
+        partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
+        logger,
+        inbox: { pool, retentionHours: config.INBOX_RETENTION_HOURS },
+        handler: createReplyHandler({ store: app.sagas, consumerGroup: config.CONSUMER_GROUP, inboxMetrics: platform.inboxMetrics(app.metrics.registry) }),
+      }),
+    );
     const sweeper = startSweeper(app.sagas, { intervalMs: config.SAGA_SWEEP_INTERVAL_MS, logger });
     stops.push(() => sweeper.stop());
   }

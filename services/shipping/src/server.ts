@@ -52,36 +52,25 @@ startOrExit(async () => {
   // holds, and only then the pool closes.
   const stops: Array<() => Promise<void>> = [];
   if (config.COMMAND_CONSUMER) {
-    const consumer = await platform.startEventConsumer({
-      client: kafka,
-      groupId: config.CONSUMER_GROUP,
-      topics: [config.COMMANDS_TOPIC, config.ORDERS_EVENTS_TOPIC],
-      registry: app.metrics.registry,
-      // A new group reads what was sent before it existed: commands waiting for shipping are answered.
-      fromBeginning: true,
-      partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
-      logger,
-      handler: createCommandHandler({
-        pool,
-        operations: app.shipping,
-        consumerGroup: config.CONSUMER_GROUP,
-        inboxMetrics: platform.inboxMetrics(app.metrics.registry),
+    stops.push(
+      await platform.attachEventConsumer(app, {
+        client: kafka,
+        groupId: config.CONSUMER_GROUP,
+        topics: [config.COMMANDS_TOPIC, config.ORDERS_EVENTS_TOPIC],
+        // A new group reads what was sent before it existed: commands waiting for shipping are answered.
+        fromBeginning: true,
+        partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
         logger,
+        inbox: { pool, retentionHours: config.INBOX_RETENTION_HOURS },
+        handler: createCommandHandler({
+          pool,
+          operations: app.shipping,
+          consumerGroup: config.CONSUMER_GROUP,
+          inboxMetrics: platform.inboxMetrics(app.metrics.registry),
+          logger,
+        }),
       }),
-    });
-    app.readiness.add('kafka-consumer', async () => {
-      const health = consumer.health();
-      if (!health.ok) throw new Error(health.detail);
-    });
-    stops.push(() => consumer.stop());
-    const prune = setInterval(() => {
-      platform
-        .pruneInbox(pool, new Date(Date.now() - config.INBOX_RETENTION_HOURS * 3_600_000))
-        .then((pruned) => pruned > 0 && logger.info({ pruned }, 'inbox pruned'))
-        .catch((error: unknown) => logger.warn({ err: error }, 'inbox prune failed, will retry'));
-    }, 3_600_000);
-    prune.unref();
-    stops.push(async () => clearInterval(prune));
+    );
   }
   if (config.TICK_INTERVAL_MS > 0) app.progressTicker.start(config.TICK_INTERVAL_MS);
   stops.push(() => app.progressTicker.stop());
