@@ -40,10 +40,12 @@ wrapper_module() {
 
 build_kube() {
   local out="$KUBE_DIR"
-  if [[ -x "$out/kube-apiserver" && -x "$out/kube-controller-manager" && -x "$out/kube-scheduler" ]]; then return; fi
+  local bin missing=0
+  for bin in "${KUBE_BINARIES[@]}"; do [[ -x "$out/$bin" ]] || missing=1; done
+  ((missing)) || return 0
   need_go
   local start=$SECONDS dir="$BUILD_DIR/k8s-$KUBE_VERSION" minor staging
-  log "building kube-apiserver, kube-controller-manager, kube-scheduler $KUBE_VERSION (first time only; about 5-10 min on 2 cores)"
+  log "building ${KUBE_BINARIES[*]} $KUBE_VERSION (first time only; 30-40 min on 2 cores)"
   local modfile
   modfile="$(go mod download -json "k8s.io/kubernetes@$KUBE_VERSION" | sed -nE 's/^\s*"GoMod": "(.*)",?$/\1/p')"
   # Every `k8s.io/x => ./staging/src/k8s.io/x` becomes `k8s.io/x => k8s.io/x v0.<minor>.<patch>`.
@@ -65,11 +67,10 @@ build_kube() {
     ld+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
   done
   mkdir -p "$out.tmp"
-  # One invocation for the three commands: they share most packages, compiled once.
+  # One invocation for every command (control plane and the real node's kubelet and kube-proxy):
+  # they share most packages, which are then compiled once.
   (cd "$dir" && go build "${build_flags[@]}" -ldflags="$ld" -o "$out.tmp/" \
-    k8s.io/kubernetes/cmd/kube-apiserver \
-    k8s.io/kubernetes/cmd/kube-controller-manager \
-    k8s.io/kubernetes/cmd/kube-scheduler)
+    "${KUBE_BINARIES[@]/#/k8s.io/kubernetes/cmd/}")
   rm -rf "$out" && mv "$out.tmp" "$out"
   log "built kubernetes $KUBE_VERSION in $((SECONDS - start)) s"
 }

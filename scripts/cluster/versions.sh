@@ -7,6 +7,9 @@ KWOK_VERSION="${SHOPWATCH_KWOK_VERSION:-v0.8.0}"        # sigs.k8s.io/kwok
 PROM_OPERATOR_VERSION="${SHOPWATCH_PROM_OPERATOR_VERSION:-v0.94.0}"       # CRD manifests only
 GRAFANA_OPERATOR_VERSION="${SHOPWATCH_GRAFANA_OPERATOR_VERSION:-v5.18.0}"  # GrafanaDashboard CRD only
 
+# Built together from k8s.io/kubernetes into $KUBE_DIR (kubelet and kube-proxy run the real node).
+KUBE_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy)
+
 SHOPWATCH_CACHE="${SHOPWATCH_CACHE:-$HOME/.cache/shopwatch}"
 KUBE_DIR="$SHOPWATCH_CACHE/k8s-$KUBE_VERSION"
 ETCD_DIR="$SHOPWATCH_CACHE/etcd-$ETCD_VERSION"
