@@ -12,6 +12,7 @@ import { createMetrics, type ServiceMetrics } from '../telemetry/metrics.ts';
 import { fieldErrors, validatorCompiler } from './validation.ts';
 import { PROBLEM_CONTENT_TYPE, ProblemError, problemForStatus, type Problem } from './problem.ts';
 import { Readiness } from './readiness.ts';
+import { drainRequestBody } from './oversize-body.ts';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -83,7 +84,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     else request.log.debug({ method: request.method, route, status, ms: reply.elapsedTime }, 'request completed');
   });
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      // Fastify marked the connection to close; once the body is read to its end it can stay open.
+      if (await drainRequestBody(request.raw)) reply.removeHeader('connection');
+      else reply.header('connection', 'close');
+    }
     let problem: Problem;
     let headers: Record<string, string> = {};
     if (error.validation) {
@@ -105,7 +111,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       request.log.error({ err: error }, 'unhandled error');
       problem = problemForStatus(500, `An unexpected error occurred. Quote request id ${request.id} when reporting it.`);
     }
-    sendProblem(reply.headers(headers), problem);
+    return sendProblem(reply.headers(headers), problem);
   });
 
   app.setNotFoundHandler((request, reply) => {
