@@ -7,8 +7,13 @@ import { defineConfig } from 'vitest/config';
 //   infrastructure); each isolates itself (own database, topics, namespace);
 // - `disruptive`: tests that stop or restart shared infrastructure (*.disruptive.test.ts), run
 //   one file at a time after the others, so an outage they cause cannot fail a neighbour.
+// Tests against real infrastructure are retried once (a scheduling stall on two shared cores can
+// fail a healthy test); test/kit/src/flaky-reporter.ts names every test that needed the retry.
+const INFRA_RETRY = 1;
+
 export default defineConfig({
   test: {
+    reporters: ['default', './test/kit/src/flaky-reporter.ts'],
     projects: [
       {
         extends: true,
@@ -27,6 +32,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           maxWorkers: 2,
+          retry: INFRA_RETRY,
         },
       },
       {
@@ -38,6 +44,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          retry: INFRA_RETRY,
         },
       },
     ],
