@@ -1,4 +1,4 @@
-// The cross-service dashboards of DESIGN §5: shop overview, checkout saga & Kafka, and SLOs &
+// The cross-service dashboards of docs/architecture.md §5: shop overview, checkout saga & Kafka, and SLOs &
 // error budgets. They aggregate over every service in the selected namespaces, so they use the
 // same labels (namespace, service, slo) and recording rules as the per-service dashboards.
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
@@ -16,7 +16,7 @@ import { panel, PROMETHEUS } from './panels.ts';
 import { HTTP_HISTOGRAM } from './queries.ts';
 import { SLO_RECORDS } from './slo-records.ts';
 
-/** Participants of the checkout saga (DESIGN §4): orders orchestrates, the others take part. */
+/** Participants of the checkout saga (docs/architecture.md §4): orders orchestrates, the others take part. */
 export const SAGA_SERVICES = ['orders', 'inventory', 'payments', 'psp', 'shipping'];
 
 const NS = 'namespace=~"$namespace"';

@@ -1,4 +1,4 @@
-// The per-service dashboard: marketing, business and system rows (DESIGN §5) plus an SLO row.
+// The per-service dashboard: marketing, business and system rows (docs/architecture.md §5) plus an SLO row.
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import {
   DashboardBuilder,

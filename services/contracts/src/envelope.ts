@@ -1,4 +1,4 @@
-// The one JSON envelope every Kafka message carries (DESIGN §4), using CloudEvents attribute
+// The one JSON envelope every Kafka message carries (docs/architecture.md §4), using CloudEvents attribute
 // names so the messages read naturally to anyone who knows CloudEvents and tools that speak it.
 // The payload (`data`) is validated separately against the schema registered for `type`.
 import { Type, type Static } from 'typebox';

@@ -1,4 +1,4 @@
-// The services the gateway routes to, each with its local port (DESIGN §2) and its access policy.
+// The services the gateway routes to, each with its local port (docs/architecture.md §2) and its access policy.
 // `/api/<name>/<path>` goes to `<NAME>_URL` + `/<path>`; a name not listed here is a 404. Services
 // not meant for the public (psp, loadgen) are deliberately absent.
 

@@ -1,4 +1,4 @@
-// Inventory's part of the faults file (DESIGN §3: faults are configuration). Example:
+// Inventory's part of the faults file (docs/architecture.md §3: faults are configuration). Example:
 // `{ "http": { "latencyMs": 0 }, "inventory": { "slowQueryMs": 250, "consumerDelayMs": 100 } }`.
 import { HttpFaultsSchema } from '@shopwatch/platform';
 import { Type, type Static } from 'typebox';

@@ -1,4 +1,4 @@
-// Notifications' part of the faults file (DESIGN §3: faults are configuration). Example:
+// Notifications' part of the faults file (docs/architecture.md §3: faults are configuration). Example:
 // `{ "notifications": { "email": { "failureRate": 0.2, "latencyMs": 50 }, "sms": { "failureRate": 1 } } }`.
 import { HttpFaultsSchema } from '@shopwatch/platform';
 import { Type, type Static } from 'typebox';

@@ -1,4 +1,4 @@
-// The app factory every service starts from. It wires the contracts of DESIGN §3 once:
+// The app factory every service starts from. It wires the contracts of docs/architecture.md §3 once:
 // TypeBox-typed routes validated strictly, problem+json for every error (no stack traces or SQL
 // ever reach a client; 5xx details go to the log only), request ids, /livez, /readyz, /metrics and
 // /openapi.json generated from the route schemas.

@@ -1,4 +1,4 @@
-// Shipping's part of the faults file (DESIGN §3: faults are configuration). Example:
+// Shipping's part of the faults file (docs/architecture.md §3: faults are configuration). Example:
 // `{ "shipping": { "failureRate": 0.2, "processingDelayMs": 3000 } }`.
 import { HttpFaultsSchema } from '@shopwatch/platform';
 import { Type, type Static } from 'typebox';
