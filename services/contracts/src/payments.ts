@@ -14,7 +14,7 @@ const Currency = Type.String({ pattern: '^[A-Z]{3}$' });
 /**
  * Machine-readable failure reason, lowercase snake words: `declined`, `psp_unavailable`,
  * `timeout`, `invalid_amount`, `unsupported_currency`, `idempotency_conflict`, `voided`,
- * `not_authorized`, `payment_not_found`, `already_captured`.
+ * `not_authorized`, `payment_not_found`, `already_captured`, `not_captured`.
  */
 const Reason = Type.String({ pattern: '^[a-z]+(_[a-z]+)*$', maxLength: 64 });
 
@@ -37,6 +37,13 @@ export type CapturePayment = Static<typeof CapturePaymentSchema>;
 
 export const VoidPaymentSchema = Type.Object({ orderId: OrderId, reason: Reason }, { additionalProperties: false });
 export type VoidPayment = Static<typeof VoidPaymentSchema>;
+
+/**
+ * Gives a captured payment's money back: the saga's compensation when a step after the capture
+ * truly fails (e.g. the reservation was lost, so the goods cannot be committed).
+ */
+export const RefundPaymentSchema = Type.Object({ orderId: OrderId, reason: Reason }, { additionalProperties: false });
+export type RefundPayment = Static<typeof RefundPaymentSchema>;
 
 export const PaymentAuthorizedSchema = Type.Object(
   { orderId: OrderId, commandId: CommandId, paymentId: PaymentId, amountCents: AmountCents, currency: Currency },
@@ -75,6 +82,14 @@ export type PaymentVoided = Static<typeof PaymentVoidedSchema>;
 export const PaymentVoidFailedSchema = FailureSchema;
 export type PaymentVoidFailed = Static<typeof PaymentVoidFailedSchema>;
 
+/** The captured amount went back to the shopper (a repeat answers the same). */
+export const PaymentRefundedSchema = PaymentAuthorizedSchema;
+export type PaymentRefunded = Static<typeof PaymentRefundedSchema>;
+
+/** Refused for good (`payment_not_found`, `not_captured`, psp refusing): someone must refund by hand. */
+export const PaymentRefundFailedSchema = FailureSchema;
+export type PaymentRefundFailed = Static<typeof PaymentRefundFailedSchema>;
+
 export const PAYMENTS_COMMANDS_TOPIC = 'shop.payments.commands.v1';
 export const PAYMENTS_EVENTS_TOPIC = 'shop.payments.events.v1';
 
@@ -82,10 +97,13 @@ export const paymentsEvents = {
   'shop.payments.payment.authorize': { topic: PAYMENTS_COMMANDS_TOPIC, schema: AuthorizePaymentSchema },
   'shop.payments.payment.capture': { topic: PAYMENTS_COMMANDS_TOPIC, schema: CapturePaymentSchema },
   'shop.payments.payment.void': { topic: PAYMENTS_COMMANDS_TOPIC, schema: VoidPaymentSchema },
+  'shop.payments.payment.refund': { topic: PAYMENTS_COMMANDS_TOPIC, schema: RefundPaymentSchema },
   'shop.payments.payment.authorized': { topic: PAYMENTS_EVENTS_TOPIC, schema: PaymentAuthorizedSchema },
   'shop.payments.payment.authorization-failed': { topic: PAYMENTS_EVENTS_TOPIC, schema: PaymentAuthorizationFailedSchema },
   'shop.payments.payment.captured': { topic: PAYMENTS_EVENTS_TOPIC, schema: PaymentCapturedSchema },
   'shop.payments.payment.capture-failed': { topic: PAYMENTS_EVENTS_TOPIC, schema: PaymentCaptureFailedSchema },
   'shop.payments.payment.voided': { topic: PAYMENTS_EVENTS_TOPIC, schema: PaymentVoidedSchema },
   'shop.payments.payment.void-failed': { topic: PAYMENTS_EVENTS_TOPIC, schema: PaymentVoidFailedSchema },
+  'shop.payments.payment.refunded': { topic: PAYMENTS_EVENTS_TOPIC, schema: PaymentRefundedSchema },
+  'shop.payments.payment.refund-failed': { topic: PAYMENTS_EVENTS_TOPIC, schema: PaymentRefundFailedSchema },
 } as const;

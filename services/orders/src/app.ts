@@ -3,7 +3,7 @@
 // PostgreSQL and a real catalog on a port.
 import { INVENTORY_COMMANDS_TOPIC, ORDERS_EVENTS_TOPIC, PAYMENTS_COMMANDS_TOPIC, SHIPPING_COMMANDS_TOPIC } from '@shopwatch/contracts';
 import { createApp, createMetrics, pingDatabase, registerHttpFaults, type App, type HttpFaults, type JwtSettings, type Logger, type Pool } from '@shopwatch/platform';
-import { DEFAULT_MAX_COMPENSATION_ATTEMPTS, DEFAULT_UNIT_WEIGHT_GRAMS, type SagaSettings } from './domain/saga.ts';
+import { DEFAULT_MAX_COMPENSATION_ATTEMPTS, DEFAULT_STEP_BUDGET_MS, DEFAULT_STEP_TIMEOUT_MS, DEFAULT_UNIT_WEIGHT_GRAMS, type SagaSettings } from './domain/saga.ts';
 import { createCatalogClient } from './plugins/catalog-client.ts';
 import { createOrdersMetrics, type OrdersMetrics } from './plugins/orders-metrics.ts';
 import { countInFlight } from './plugins/orders-repository.ts';
@@ -50,7 +50,8 @@ export async function buildOrdersApp(deps: OrdersDeps): Promise<App> {
     metrics: serviceMetrics,
   });
   const settings: SagaSettings = {
-    stepTimeoutMs: deps.saga?.stepTimeoutMs ?? 15_000,
+    stepTimeoutMs: deps.saga?.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
+    stepBudgetMs: deps.saga?.stepBudgetMs ?? DEFAULT_STEP_BUDGET_MS,
     unitWeightGrams: deps.saga?.unitWeightGrams ?? DEFAULT_UNIT_WEIGHT_GRAMS,
     maxCompensationAttempts: deps.saga?.maxCompensationAttempts ?? DEFAULT_MAX_COMPENSATION_ATTEMPTS,
     source: SOURCE,

@@ -21,8 +21,13 @@ export const OrdersConfigSchema = withBaseConfig({
   /** Per catalog lookup (they run in parallel); slower means 503 naming catalog. */
   CATALOG_TIMEOUT_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 2_000 }),
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 3, maximum: 100, default: 16 }),
-  /** How long a saga step waits for its reply before it fails with `step_timeout`. */
+  /** How long one send of a saga step waits for its reply before the command is re-sent. */
   SAGA_STEP_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 3_600_000, default: 15_000 }),
+  /**
+   * How long a step before the capture may stay unanswered, re-sends included, before the order
+   * is cancelled with `step_timeout` (steps from the capture on are re-sent until answered).
+   */
+  SAGA_STEP_BUDGET_MS: Type.Integer({ minimum: 100, maximum: 86_400_000, default: 120_000 }),
   /** How often the sweeper looks for overdue steps. */
   SAGA_SWEEP_INTERVAL_MS: Type.Integer({ minimum: 20, maximum: 600_000, default: 1_000 }),
   /** Sends of one compensation (a timed-out one is re-sent) before the saga ends without its confirmation. */

@@ -33,7 +33,7 @@ startOrExit(async () => {
     faults,
     jwt: { secret: config.JWT_SECRET },
     catalog: { baseUrl: config.CATALOG_URL, timeoutMs: config.CATALOG_TIMEOUT_MS },
-    saga: { stepTimeoutMs: config.SAGA_STEP_TIMEOUT_MS, unitWeightGrams: config.UNIT_WEIGHT_GRAMS, maxCompensationAttempts: config.SAGA_MAX_COMPENSATION_ATTEMPTS },
+    saga: { stepTimeoutMs: config.SAGA_STEP_TIMEOUT_MS, stepBudgetMs: config.SAGA_STEP_BUDGET_MS, unitWeightGrams: config.UNIT_WEIGHT_GRAMS, maxCompensationAttempts: config.SAGA_MAX_COMPENSATION_ATTEMPTS },
     topics: {
       ordersEvents: config.EVENTS_TOPIC,
       inventoryCommands: config.INVENTORY_COMMANDS_TOPIC,

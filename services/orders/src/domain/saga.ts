@@ -5,17 +5,25 @@
 // persists the result and writes the messages to the outbox in one transaction.
 //
 //   forward:      reserve_stock → authorize_payment → create_shipment → capture_payment → commit_stock → confirmed
-//   on failure:   cancel_shipment → void_payment → release_stock (only what is held or possibly held) → cancelled
+//   on failure:   cancel_shipment → void_payment | refund_payment → release_stock (only what is held or possibly held) → cancelled
+//
+// The pivot: capture is the point of no return. Before it, an unanswered step re-sends its
+// (idempotent) command every step timeout until the step budget is spent, and only then cancels
+// with `step_timeout`, so a participant that is down for a minute delays orders and cancels none.
+// From the capture command on, steps are re-sent until answered and never time out into a
+// cancellation: a timeout says nothing about what happened, and undoing a capture costs a refund.
+// Only a real failure reply after capture (a commit refused because the reservation is gone)
+// cancels, and then the captured money is refunded.
 import { makeEvent, type Destination, type OrderLine, type SagaStep, type ShippingMethod, type ShopEvent } from '@shopwatch/contracts';
 
-export type CompensationStep = 'cancel_shipment' | 'void_payment' | 'release_stock';
+export type CompensationStep = 'cancel_shipment' | 'void_payment' | 'refund_payment' | 'release_stock';
 export type Step = SagaStep | CompensationStep;
 /** `pending` while the saga goes forward, `cancelling` while it compensates; the last two are terminal. */
 export type OrderStatus = 'pending' | 'cancelling' | 'confirmed' | 'cancelled';
 
 /** What the order holds at each participant. `maybe`: a command timed out, it may have taken effect. */
 export type StockHold = 'none' | 'maybe' | 'reserved' | 'committed' | 'released';
-export type PaymentHold = 'none' | 'maybe' | 'authorized' | 'maybe_captured' | 'captured' | 'voided';
+export type PaymentHold = 'none' | 'maybe' | 'authorized' | 'maybe_captured' | 'captured' | 'voided' | 'refunded';
 export type ShipmentHold = 'none' | 'maybe' | 'created' | 'cancelled';
 
 /** The order as placed; never changes during the saga. */
@@ -44,9 +52,10 @@ export interface SagaState {
    * idempotent request, so the first send's late reply confirms it just as well).
    */
   stepCommandIds: string[];
+  /** When the current step was FIRST sent (re-sends keep it): the step budget counts from here. */
   stepStartedAt: string | null;
   stepDeadline: string | null;
-  /** Sends of the current step (compensations are re-sent after a timeout). */
+  /** Sends of the current step (every step is re-sent after a timeout; see the pivot rule above). */
   stepAttempt: number;
   stock: StockHold;
   payment: PaymentHold;
@@ -56,13 +65,19 @@ export interface SagaState {
   failure: { reason: string; failedStep: SagaStep } | null;
   /** Compensations still to run after the current one, in order. */
   compensations: CompensationStep[];
+  /** A captured payment could not be refunded by the saga: someone must do it by hand. */
   refundRequired: boolean;
   completedAt: string | null;
 }
 
 export interface SagaSettings {
-  /** How long a step may wait for its reply. */
+  /** How long one send of a step waits for its reply before the command is re-sent. */
   stepTimeoutMs: number;
+  /**
+   * How long a step before the capture may go unanswered in total (re-sends included) before the
+   * order is cancelled with `step_timeout`. Steps from the capture on have no budget.
+   */
+  stepBudgetMs: number;
   /** Events' `source`. */
   source: string;
   /** Weight per unit for the shipment; the parcel is capped at 70 kg. */
@@ -74,6 +89,8 @@ export interface SagaSettings {
 export const DEFAULT_UNIT_WEIGHT_GRAMS = 500;
 export const MAX_PARCEL_GRAMS = 70_000;
 export const DEFAULT_MAX_COMPENSATION_ATTEMPTS = 5;
+export const DEFAULT_STEP_TIMEOUT_MS = 15_000;
+export const DEFAULT_STEP_BUDGET_MS = 120_000;
 /** Forward steps after the reservation is made; the reservation must outlive all of them. */
 const FORWARD_STEPS = 5;
 
@@ -92,6 +109,7 @@ export type LogKind =
   | 'compensation_started'
   | 'compensation_unconfirmed'
   | 'refund_required'
+  | 'refunded'
   | 'confirmed'
   | 'cancelled';
 
@@ -106,6 +124,8 @@ export interface LogEntry {
 export type Observation =
   | { kind: 'step'; step: Step; outcome: 'ok' | 'failed' | 'timeout'; seconds: number }
   | { kind: 'step_timeout'; step: Step }
+  | { kind: 'resend'; step: Step }
+  | { kind: 'refunded' }
   | { kind: 'completed'; outcome: 'confirmed' | 'cancelled'; reason: string; seconds: number }
   | { kind: 'refund_required' };
 
@@ -132,6 +152,8 @@ export const REPLY_TYPES = [
   'shop.payments.payment.capture-failed',
   'shop.payments.payment.voided',
   'shop.payments.payment.void-failed',
+  'shop.payments.payment.refunded',
+  'shop.payments.payment.refund-failed',
   'shop.shipping.shipment.created',
   'shop.shipping.shipment.creation-failed',
   'shop.shipping.shipment.cancelled',
@@ -153,6 +175,7 @@ const ANSWERS: Record<Step, readonly ReplyType[]> = {
   commit_stock: ['shop.inventory.stock.committed', 'shop.inventory.stock.commit-failed'],
   cancel_shipment: ['shop.shipping.shipment.cancelled'],
   void_payment: ['shop.payments.payment.voided', 'shop.payments.payment.void-failed'],
+  refund_payment: ['shop.payments.payment.refunded', 'shop.payments.payment.refund-failed'],
   release_stock: ['shop.inventory.stock.released'],
 };
 
@@ -173,6 +196,7 @@ const KNOWN_REASONS: ReadonlySet<string> = new Set([
   'not_authorized',
   'payment_not_found',
   'already_captured',
+  'not_captured',
   'unsupported_destination',
   'overweight',
   'carrier_unavailable',
@@ -190,9 +214,18 @@ export function parcelWeightGrams(lines: readonly { quantity: number }[], unitWe
   return Math.min(MAX_PARCEL_GRAMS, Math.max(1, units * unitWeightGrams));
 }
 
-/** A reservation must outlive every forward step's timeout (plus a minute), so it never expires mid-saga. */
+/**
+ * A reservation must outlive every forward step's whole budget (re-sends included, plus a minute),
+ * so it never expires while the saga still goes forward.
+ */
 export function reservationTtlMs(settings: SagaSettings): number {
-  return settings.stepTimeoutMs * (FORWARD_STEPS + 1) + 60_000;
+  return Math.max(settings.stepTimeoutMs, settings.stepBudgetMs) * (FORWARD_STEPS + 1) + 60_000;
+}
+
+/** Steps from the pivot on: re-sent until answered, never cancelled by a timeout. */
+const AFTER_PIVOT: ReadonlySet<Step> = new Set(['capture_payment', 'commit_stock']);
+export function isAfterPivot(step: Step): boolean {
+  return AFTER_PIVOT.has(step);
 }
 
 /** The payments idempotency key of an order: one order is one payment, however often it is asked. */
@@ -305,7 +338,8 @@ export function onReply(state: SagaState, reply: ReplyEvent, ctx: SagaContext): 
       out.fail('capture_payment', reply.data.reason);
       break;
     case 'shop.inventory.stock.commit-failed':
-      // Only possible if inventory lost the reservation: the money is captured, the stock is not ours.
+      // Only possible if inventory lost the reservation (expired, released, a stock take): the money
+      // is captured, the stock is not ours. A real failure, so the capture is refunded.
       s.stock = 'maybe';
       out.observe({ kind: 'step', step, outcome: 'failed', seconds: elapsed });
       out.fail('commit_stock', reply.data.reason);
@@ -323,10 +357,22 @@ export function onReply(state: SagaState, reply: ReplyEvent, ctx: SagaContext): 
       break;
     case 'shop.payments.payment.void-failed':
       out.observe({ kind: 'step', step, outcome: 'failed', seconds: elapsed });
+      // A capture that was not answered in time happened after all: refund it before moving on.
       if (reply.data.reason === 'already_captured') {
         s.payment = 'captured';
-        out.refundRequired('void refused: the payment was already captured');
+        s.compensations.unshift('refund_payment');
       }
+      out.nextCompensation();
+      break;
+    case 'shop.payments.payment.refunded':
+      s.payment = 'refunded';
+      out.observe({ kind: 'step', step, outcome: 'ok', seconds: elapsed });
+      out.refunded();
+      out.nextCompensation();
+      break;
+    case 'shop.payments.payment.refund-failed':
+      out.observe({ kind: 'step', step, outcome: 'failed', seconds: elapsed });
+      out.refundRequired(`refund refused by payments: ${reply.data.reason}`);
       out.nextCompensation();
       break;
     case 'shop.inventory.stock.released':
@@ -338,7 +384,11 @@ export function onReply(state: SagaState, reply: ReplyEvent, ctx: SagaContext): 
   return out.done();
 }
 
-/** The awaited step's deadline passed: a forward step fails (`step_timeout`), a compensation is re-sent. */
+/**
+ * The awaited step's deadline passed. Before the pivot the command is re-sent until the step
+ * budget is spent, then the order fails with `step_timeout`; from the capture on it is re-sent
+ * until answered; a compensation is re-sent a bounded number of times, then skipped unconfirmed.
+ */
 export function onTimeout(state: SagaState, ctx: SagaContext): Transition {
   const step = state.step;
   if (step === null || state.stepDeadline === null || Date.parse(state.stepDeadline) > ctx.now.getTime()) {
@@ -348,35 +398,37 @@ export function onTimeout(state: SagaState, ctx: SagaContext): Transition {
   const s = out.state;
   out.log.push(entry('step_timed_out', step, state.awaitedCommandId, null, { attempt: state.stepAttempt, deadline: state.stepDeadline }));
   out.observe({ kind: 'step_timeout', step });
-  out.observe({ kind: 'step', step, outcome: 'timeout', seconds: seconds(state.stepStartedAt, ctx.now) });
+  const elapsedMs = state.stepStartedAt ? ctx.now.getTime() - Date.parse(state.stepStartedAt) : Infinity;
   switch (step) {
-    case 'reserve_stock':
-      s.stock = 'maybe';
-      out.fail(step, 'step_timeout');
-      break;
-    case 'authorize_payment':
-      s.payment = 'maybe';
-      out.fail(step, 'step_timeout');
-      break;
-    case 'create_shipment':
-      s.shipment = 'maybe';
-      out.fail(step, 'step_timeout');
-      break;
     case 'capture_payment':
-      s.payment = 'maybe_captured';
-      out.fail(step, 'step_timeout');
-      break;
     case 'commit_stock':
-      s.stock = 'maybe';
+      // After the pivot: participants answer repeats idempotently (capture per payment, commit per
+      // reservation), so asking again is always safe and cancelling never is.
+      out.send(step, state.stepAttempt + 1);
+      break;
+    case 'reserve_stock':
+    case 'authorize_payment':
+    case 'create_shipment':
+      if (elapsedMs < ctx.settings.stepBudgetMs) {
+        out.send(step, state.stepAttempt + 1);
+        break;
+      }
+      out.observe({ kind: 'step', step, outcome: 'timeout', seconds: seconds(state.stepStartedAt, ctx.now) });
+      if (step === 'reserve_stock') s.stock = 'maybe';
+      else if (step === 'authorize_payment') s.payment = 'maybe';
+      else s.shipment = 'maybe';
       out.fail(step, 'step_timeout');
       break;
     default:
       // A compensation must happen: ask again (participants answer repeats idempotently), and after
-      // the last attempt move on without its confirmation so the order still ends.
+      // the last attempt move on without its confirmation so the order still ends (the commands
+      // stay in Kafka and are acted on when the participant returns).
       if (state.stepAttempt < ctx.settings.maxCompensationAttempts) {
         out.send(step, state.stepAttempt + 1);
       } else {
+        out.observe({ kind: 'step', step, outcome: 'timeout', seconds: seconds(state.stepStartedAt, ctx.now) });
         out.log.push(entry('compensation_unconfirmed', step, state.awaitedCommandId, null, { attempts: state.stepAttempt }));
+        if (step === 'refund_payment') out.refundRequired(`refund not confirmed after ${state.stepAttempt} attempts`);
         out.nextCompensation();
       }
   }
@@ -384,6 +436,11 @@ export function onTimeout(state: SagaState, ctx: SagaContext): Transition {
 }
 
 // ---- internals ----
+
+const FORWARD: ReadonlySet<Step> = new Set(['reserve_stock', 'authorize_payment', 'create_shipment', 'capture_payment', 'commit_stock']);
+function isForward(step: Step): boolean {
+  return FORWARD.has(step);
+}
 
 function entry(kind: LogKind, step: Step | null, commandId: string | null, eventId: string | null, detail: Record<string, unknown> = {}): LogEntry {
   return { kind, step, commandId, eventId, detail };
@@ -442,6 +499,8 @@ function builder(previous: SagaState, ctx: SagaContext) {
         return makeEvent('shop.shipping.shipment.cancel', orderId, { orderId, reason: reason() }, meta());
       case 'void_payment':
         return makeEvent('shop.payments.payment.void', orderId, { orderId, reason: voidReason(reason()) }, meta());
+      case 'refund_payment':
+        return makeEvent('shop.payments.payment.refund', orderId, { orderId, reason: voidReason(reason()) }, meta());
       case 'release_stock':
         return makeEvent('shop.inventory.stock.release', orderId, { orderId, reason: reason() }, meta());
     }
@@ -464,16 +523,30 @@ function builder(previous: SagaState, ctx: SagaContext) {
     observe(observation: Observation) {
       observations.push(observation);
     },
+    /**
+     * Sends the step's command. A re-send (attempt > 1) is a NEW event (participants' inboxes
+     * would drop the same id as a duplicate, though the first may have been lost) carrying the same
+     * idempotency key (the order id; the payment key), so a participant that did get the first
+     * answers the repeat with what it already did. A reply to any send of the step is accepted.
+     */
     send(step: Step, attempt = 1) {
       const event = command(step);
       messages.push(event);
       state.step = step;
       state.awaitedCommandId = event.id;
       state.stepCommandIds = attempt === 1 ? [event.id] : [...state.stepCommandIds, event.id];
-      state.stepStartedAt = ctx.now.toISOString();
-      state.stepDeadline = new Date(ctx.now.getTime() + ctx.settings.stepTimeoutMs).toISOString();
+      if (attempt === 1 || state.stepStartedAt === null) state.stepStartedAt = ctx.now.toISOString();
+      let deadline = ctx.now.getTime() + ctx.settings.stepTimeoutMs;
+      // Before the pivot a forward step ends exactly when its budget is spent, not a timeout later.
+      if (isForward(step) && !isAfterPivot(step)) deadline = Math.min(deadline, Date.parse(state.stepStartedAt) + ctx.settings.stepBudgetMs);
+      state.stepDeadline = new Date(deadline).toISOString();
       state.stepAttempt = attempt;
       log.push(entry('command_sent', step, event.id, event.id, { type: event.type, attempt }));
+      if (attempt > 1) observations.push({ kind: 'resend', step });
+    },
+    refunded() {
+      log.push(entry('refunded', state.step, null, null, { paymentId: state.paymentId, amountCents: order.totalCents, currency: order.currency }));
+      observations.push({ kind: 'refunded' });
     },
     refundRequired(why: string) {
       if (state.refundRequired) return;
@@ -510,8 +583,8 @@ function builder(previous: SagaState, ctx: SagaContext) {
       const plan: CompensationStep[] = [];
       if (state.shipment === 'created' || state.shipment === 'maybe') plan.push('cancel_shipment');
       if (state.payment === 'captured') {
-        // Payments has no refund command yet: say so, loudly, instead of pretending a void helps.
-        api.refundRequired(`${failedStep} failed after the payment was captured`);
+        // The money was taken: a void cannot give it back, a refund does.
+        plan.push('refund_payment');
       } else if (state.payment === 'authorized' || state.payment === 'maybe' || state.payment === 'maybe_captured') {
         plan.push('void_payment');
       }

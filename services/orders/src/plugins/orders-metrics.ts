@@ -10,6 +10,8 @@ export interface OrdersMetrics {
   stepDuration: Histogram<'step' | 'outcome'>;
   orderValue: Histogram;
   stepTimeouts: Counter<'step'>;
+  stepResends: Counter<'step'>;
+  refunded: Counter;
   refundRequired: Counter;
   catalogLookups: Counter<'outcome'>;
   inFlight: Gauge;
@@ -45,9 +47,20 @@ export function createOrdersMetrics(registry: Registry, inFlight: () => Promise<
       registers: [registry],
     }),
     stepTimeouts: new Counter({ name: 'shop_saga_step_timeouts_total', help: 'Saga steps whose reply did not come in time, by step.', labelNames: ['step'] as const, registers: [registry] }),
+    stepResends: new Counter({
+      name: 'shop_saga_step_resends_total',
+      help: 'Saga commands re-sent after a step timeout (same idempotency key, new event id), by step.',
+      labelNames: ['step'] as const,
+      registers: [registry],
+    }),
+    refunded: new Counter({
+      name: 'shop_orders_refunded_total',
+      help: 'Cancelled orders whose captured payment the saga refunded (refund_payment confirmed).',
+      registers: [registry],
+    }),
     refundRequired: new Counter({
       name: 'shop_order_refund_required_total',
-      help: 'Cancelled orders whose payment was already captured: a refund must be made by hand (payments has no refund command yet).',
+      help: 'Cancelled orders whose captured payment the saga could not refund (refused, or unconfirmed after every attempt): refund by hand.',
       registers: [registry],
     }),
     catalogLookups: new Counter({
@@ -84,6 +97,12 @@ export function record(metrics: OrdersMetrics, observations: readonly Observatio
       case 'completed':
         metrics.completed.inc({ outcome: o.outcome, reason: o.reason });
         metrics.checkoutDuration.observe({ outcome: o.outcome }, o.seconds);
+        break;
+      case 'resend':
+        metrics.stepResends.inc({ step: o.step });
+        break;
+      case 'refunded':
+        metrics.refunded.inc();
         break;
       case 'refund_required':
         metrics.refundRequired.inc();

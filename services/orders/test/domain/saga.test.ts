@@ -18,7 +18,9 @@ import {
   type Transition,
 } from '../../src/domain/saga.ts';
 
-const settings: SagaSettings = { stepTimeoutMs: 10_000, source: '/services/orders', unitWeightGrams: 500, maxCompensationAttempts: 3 };
+// Budget = timeout: a forward step before the capture gives up at its first timeout (the pivot
+// rule's re-sends are tested with their own settings below).
+const settings: SagaSettings = { stepTimeoutMs: 10_000, stepBudgetMs: 10_000, source: '/services/orders', unitWeightGrams: 500, maxCompensationAttempts: 3 };
 const T0 = Date.parse('2026-11-21T08:00:00.000Z');
 const ORDER_ID = '11111111-1111-4111-8111-111111111111';
 const PAYMENT_ID = '22222222-2222-4222-8222-222222222222';
@@ -26,8 +28,8 @@ const SHIPMENT_ID = '33333333-3333-4333-8333-333333333333';
 const PRODUCT = '44444444-4444-4444-8444-444444444444';
 
 let ids = 0;
-function ctx(atMs = T0): SagaContext {
-  return { now: new Date(atMs), newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`, settings };
+function ctx(atMs = T0, with_: SagaSettings = settings): SagaContext {
+  return { now: new Date(atMs), newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`, settings: with_ };
 }
 
 const order: PlacedOrder = {
@@ -58,6 +60,8 @@ const reply = {
   commitFailed: (c: string) => makeEvent('shop.inventory.stock.commit-failed', ORDER_ID, { orderId: ORDER_ID, commandId: c, reason: 'reservation_expired' }, src),
   shipmentCancelled: (c: string) => makeEvent('shop.shipping.shipment.cancelled', ORDER_ID, { orderId: ORDER_ID, commandId: c, shipmentId: SHIPMENT_ID, outcome: 'cancelled' }, src),
   voided: (c: string) => makeEvent('shop.payments.payment.voided', ORDER_ID, { orderId: ORDER_ID, commandId: c, paymentId: PAYMENT_ID }, src),
+  refunded: (c: string) => makeEvent('shop.payments.payment.refunded', ORDER_ID, { orderId: ORDER_ID, commandId: c, paymentId: PAYMENT_ID, amountCents: 3750, currency: 'EUR' }, src),
+  refundFailed: (c: string) => makeEvent('shop.payments.payment.refund-failed', ORDER_ID, { orderId: ORDER_ID, commandId: c, reason: 'not_captured', paymentId: PAYMENT_ID }, src),
   voidRefusedCaptured: (c: string) => makeEvent('shop.payments.payment.void-failed', ORDER_ID, { orderId: ORDER_ID, commandId: c, reason: 'already_captured', paymentId: PAYMENT_ID }, src),
   released: (c: string) => makeEvent('shop.inventory.stock.released', ORDER_ID, { orderId: ORDER_ID, commandId: c, reason: 'declined', outcome: 'released', items: [{ productId: PRODUCT, quantity: 3 }] }, src),
   releasedButCommitted: (c: string) => makeEvent('shop.inventory.stock.released', ORDER_ID, { orderId: ORDER_ID, commandId: c, reason: 'step_timeout', outcome: 'already_committed', items: [{ productId: PRODUCT, quantity: 3 }] }, src),
@@ -165,30 +169,45 @@ describe('failures and compensation', () => {
     expect(t.state).toMatchObject({ status: 'cancelled', shipment: 'cancelled', payment: 'voided', stock: 'released', failure: { reason: 'psp_unavailable', failedStep: 'capture_payment' }, refundRequired: false });
   });
 
-  it('commit failure after capture: cancel shipment, release, no void, refund_required recorded', () => {
+  it('commit failure after capture: cancel shipment, refund the capture, release; no void, no refund by hand', () => {
     const { transitions } = run(reply.reserved, reply.authorized, reply.created, reply.captured, reply.commitFailed);
     const failed = transitions[5]!;
     expect(types(failed)).toEqual(['shop.shipping.shipment.cancel']);
-    expect(failed.state.compensations).toEqual(['release_stock']);
-    expect(failed.state.refundRequired).toBe(true);
-    expect(failed.observations).toContainEqual({ kind: 'refund_required' });
-    expect(failed.log.find((e) => e.kind === 'refund_required')?.detail).toMatchObject({ paymentId: PAYMENT_ID, amountCents: 3750 });
-    const done = answer(answer(failed.state, reply.shipmentCancelled).state, reply.released);
+    expect(failed.state.compensations).toEqual(['refund_payment', 'release_stock']);
+    const refund = answer(failed.state, reply.shipmentCancelled);
+    expect(types(refund)).toEqual(['shop.payments.payment.refund']);
+    expect((refund.messages[0] as ShopEvent<'shop.payments.payment.refund'>).data).toEqual({ orderId: ORDER_ID, reason: 'reservation_expired' });
+    const refunded = answer(refund.state, reply.refunded);
+    expect(refunded.state).toMatchObject({ payment: 'refunded', step: 'release_stock', refundRequired: false });
+    expect(refunded.observations).toContainEqual({ kind: 'refunded' });
+    expect(refunded.log.find((e) => e.kind === 'refunded')?.detail).toMatchObject({ paymentId: PAYMENT_ID, amountCents: 3750 });
+    const done = answer(refunded.state, reply.released);
     expect((done.messages[0] as ShopEvent<'shop.orders.order.cancelled'>).data).toMatchObject({ reason: 'reservation_expired', failedStep: 'commit_stock' });
-    expect(done.log.find((e) => e.kind === 'cancelled')?.detail).toMatchObject({ refundRequired: true });
+    expect(done.log.find((e) => e.kind === 'cancelled')?.detail).toMatchObject({ refundRequired: false });
+    expect([...transitions, refund, refunded, done].flatMap(types)).not.toContain('shop.payments.payment.void');
   });
 
-  it('a void refused because the payment was captured records refund_required once', () => {
-    const start = run(reply.reserved, reply.authorized, reply.created).state;
-    const timedOut = onTimeout(start, ctx(T0 + 20_000)); // capture_payment is awaited
-    expect(timedOut.state.failure).toMatchObject({ failedStep: 'capture_payment', reason: 'step_timeout' });
-    expect(timedOut.state.payment).toBe('maybe_captured');
-    expect(types(timedOut)).toEqual(['shop.shipping.shipment.cancel']);
-    const afterCancel = answer(timedOut.state, reply.shipmentCancelled);
-    expect(types(afterCancel)).toEqual(['shop.payments.payment.void']);
-    const refused = answer(afterCancel.state, reply.voidRefusedCaptured);
+  it('a refund payments refuses is recorded as refund_required (by hand) and the order still ends', () => {
+    const failed = run(reply.reserved, reply.authorized, reply.created, reply.captured, reply.commitFailed).state;
+    const refund = answer(failed, reply.shipmentCancelled);
+    const refused = answer(refund.state, reply.refundFailed);
     expect(refused.state).toMatchObject({ refundRequired: true, payment: 'captured', step: 'release_stock' });
     expect(refused.observations).toContainEqual({ kind: 'refund_required' });
+    expect(refused.log.find((e) => e.kind === 'refund_required')?.detail).toMatchObject({ why: 'refund refused by payments: not_captured' });
+    expect(answer(refused.state, reply.released).state.status).toBe('cancelled');
+  });
+
+  it('a void refused because the capture did happen is followed by a refund', () => {
+    // psp captured but payments reported a failure (its answer was lost): the void is refused.
+    const failed = run(reply.reserved, reply.authorized, reply.created, reply.captureFailed).state;
+    const afterCancel = answer(failed, reply.shipmentCancelled);
+    expect(types(afterCancel)).toEqual(['shop.payments.payment.void']);
+    const refused = answer(afterCancel.state, reply.voidRefusedCaptured);
+    expect(types(refused)).toEqual(['shop.payments.payment.refund']);
+    expect(refused.state).toMatchObject({ refundRequired: false, payment: 'captured', step: 'refund_payment', compensations: ['release_stock'] });
+    const refunded = answer(refused.state, reply.refunded);
+    expect(refunded.state.payment).toBe('refunded');
+    expect(types(refunded)).toEqual(['shop.inventory.stock.release']);
   });
 });
 
@@ -224,17 +243,6 @@ describe('timeouts', () => {
     const t = onTimeout(state, ctx(T0 + 20_000));
     expect(types(t)).toEqual(['shop.shipping.shipment.cancel']);
     expect(t.state.compensations).toEqual(['void_payment', 'release_stock']);
-  });
-
-  it('commit timed out after capture: refund required, shipment cancelled, stock released', () => {
-    const state = run(reply.reserved, reply.authorized, reply.created, reply.captured).state;
-    const t = onTimeout(state, ctx(T0 + 20_000));
-    expect(t.state.refundRequired).toBe(true);
-    expect(types(t)).toEqual(['shop.shipping.shipment.cancel']);
-    expect(t.state.compensations).toEqual(['release_stock']);
-    const released = answer(answer(t.state, reply.shipmentCancelled).state, reply.releasedButCommitted);
-    expect(released.state.stock).toBe('committed');
-    expect(released.state.status).toBe('cancelled');
   });
 
   it('a compensation that times out is re-sent with a new command id, and after the last attempt the saga moves on', () => {
@@ -276,6 +284,92 @@ describe('timeouts', () => {
   it('a terminal order never times out', () => {
     const state = run(reply.outOfStock).state;
     expect(onTimeout(state, ctx(T0 + 1_000_000)).changed).toBe(false);
+  });
+});
+
+describe('pivot rule: re-send before giving up; never cancel after the capture', () => {
+  const patient: SagaSettings = { ...settings, stepTimeoutMs: 10_000, stepBudgetMs: 25_000 };
+  const at = (ms: number) => ctx(T0 + ms, patient);
+
+  it('an unanswered reserve is re-sent (new event id, same order) until the budget is spent, then cancelled', () => {
+    const start = startSaga(order, at(0));
+    const first = start.messages[1] as ShopEvent<'shop.inventory.stock.reserve'>;
+    const second = onTimeout(start.state, at(10_000));
+    expect(types(second)).toEqual(['shop.inventory.stock.reserve']);
+    const resent = second.messages[0] as ShopEvent<'shop.inventory.stock.reserve'>;
+    expect(resent.id).not.toBe(first.id);
+    expect(resent.data.orderId).toBe(first.data.orderId);
+    expect(resent.data.items).toEqual(first.data.items);
+    expect(second.state).toMatchObject({ status: 'pending', step: 'reserve_stock', stepAttempt: 2, stepStartedAt: new Date(T0).toISOString(), stepCommandIds: [first.id, resent.id] });
+    expect(second.state.stepDeadline).toBe(new Date(T0 + 20_000).toISOString());
+    expect(second.observations).toEqual([{ kind: 'step_timeout', step: 'reserve_stock' }, { kind: 'resend', step: 'reserve_stock' }]);
+    // The third send waits only for what is left of the budget.
+    const third = onTimeout(second.state, at(20_000));
+    expect(third.state).toMatchObject({ stepAttempt: 3, stepDeadline: new Date(T0 + 25_000).toISOString(), status: 'pending' });
+    const spent = onTimeout(third.state, at(25_000));
+    expect(types(spent)).toEqual(['shop.inventory.stock.release']);
+    expect(spent.state).toMatchObject({ status: 'cancelling', stock: 'maybe', failure: { reason: 'step_timeout', failedStep: 'reserve_stock' } });
+    expect(spent.observations).toContainEqual({ kind: 'step', step: 'reserve_stock', outcome: 'timeout', seconds: 25 });
+  });
+
+  it('a reply to the FIRST send, arriving after a re-send, moves the order on (the participant was only slow)', () => {
+    const start = startSaga(order, at(0));
+    const firstId = start.state.awaitedCommandId!;
+    const resent = onTimeout(start.state, at(10_000));
+    const reserved = onReply(resent.state, reply.reserved(firstId), at(12_000));
+    expect(types(reserved)).toEqual(['shop.payments.payment.authorize']);
+    expect(reserved.observations).toContainEqual({ kind: 'step', step: 'reserve_stock', outcome: 'ok', seconds: 12 });
+    // ...and the re-send's own (duplicate) answer afterwards is stale.
+    expect(onReply(reserved.state, reply.reserved(resent.state.awaitedCommandId!), at(12_500)).changed).toBe(false);
+  });
+
+  it('authorise and shipment re-send the same idempotent request', () => {
+    const reservedState = answer(startSaga(order, at(0)).state, reply.reserved);
+    const authorize = onTimeout({ ...reservedState.state }, at(10_100));
+    const data = (authorize.messages[0] as ShopEvent<'shop.payments.payment.authorize'>).data;
+    expect(data.idempotencyKey).toBe(paymentIdempotencyKey(ORDER_ID));
+    expect(authorize.state).toMatchObject({ step: 'authorize_payment', stepAttempt: 2, status: 'pending' });
+    const authorized = onReply(authorize.state, reply.authorized(authorize.state.awaitedCommandId!), at(10_200));
+    const shipping = onTimeout(authorized.state, at(20_200));
+    expect(types(shipping)).toEqual(['shop.shipping.shipment.create']);
+    expect(shipping.state.stepAttempt).toBe(2);
+  });
+
+  it('capture and commit are re-sent until answered, however long: a captured order is never cancelled by time', () => {
+    const created = run(reply.reserved, reply.authorized, reply.created).state;
+    let t = onTimeout(created, ctx(T0 + 10_100, patient));
+    expect(types(t)).toEqual(['shop.payments.payment.capture']);
+    t = onTimeout(t.state, ctx(T0 + 1_000_000, patient));
+    expect(t.state).toMatchObject({ status: 'pending', step: 'capture_payment', stepAttempt: 3 });
+    expect(t.state.stepDeadline).toBe(new Date(T0 + 1_010_000).toISOString());
+    const captured = onReply(t.state, reply.captured(t.state.stepCommandIds[0]!), ctx(T0 + 1_000_500, patient));
+    expect(types(captured)).toEqual(['shop.inventory.stock.commit']);
+    let c = captured;
+    for (let i = 1; i <= 20; i += 1) {
+      c = onTimeout(c.state, ctx(T0 + 1_000_500 + i * 10_000, patient));
+      expect(types(c)).toEqual(['shop.inventory.stock.commit']);
+      expect(c.state.status).toBe('pending');
+      expect(c.observations).toContainEqual({ kind: 'resend', step: 'commit_stock' });
+    }
+    const done = onReply(c.state, reply.committed(c.state.awaitedCommandId!), ctx(T0 + 1_300_000, patient));
+    expect(done.state).toMatchObject({ status: 'confirmed', stock: 'committed', payment: 'captured', refundRequired: false });
+  });
+
+  it('a refund that is never confirmed is re-sent, then recorded as refund_required', () => {
+    const failed = run(reply.reserved, reply.authorized, reply.created, reply.captured, reply.commitFailed).state;
+    let t = answer(failed, reply.shipmentCancelled); // refund #1
+    for (const ms of [20_000, 30_000]) {
+      t = onTimeout(t.state, ctx(T0 + ms));
+      expect(types(t)).toEqual(['shop.payments.payment.refund']);
+    }
+    t = onTimeout(t.state, ctx(T0 + 40_000));
+    expect(t.log.map((e) => e.kind)).toEqual(['step_timed_out', 'compensation_unconfirmed', 'refund_required', 'command_sent']);
+    expect(types(t)).toEqual(['shop.inventory.stock.release']);
+    expect(t.state.refundRequired).toBe(true);
+  });
+
+  it('the reservation outlives every forward step budget', () => {
+    expect(reservationTtlMs(patient)).toBe(25_000 * 6 + 60_000);
   });
 });
 

@@ -41,7 +41,7 @@ describe('happy path', () => {
     const { reserve, authorize, create, capture, paymentId, shipmentId, send } = await forwardToCapture(order.id);
     expect(reserve.subject).toBe(order.id);
     expect(reserve.data.items).toEqual([{ productId: f.products.widget, quantity: 2 }, { productId: f.products.gadget, quantity: 3 }]);
-    expect(Date.parse(reserve.data.expiresAt) - Date.parse(reserve.time)).toBe(reservationTtlMs({ stepTimeoutMs: 60_000, source: '', unitWeightGrams: 500, maxCompensationAttempts: 3 }));
+    expect(Date.parse(reserve.data.expiresAt) - Date.parse(reserve.time)).toBe(reservationTtlMs({ stepTimeoutMs: 60_000, stepBudgetMs: 60_000, source: '', unitWeightGrams: 500, maxCompensationAttempts: 3 }));
     expect(authorize.data).toEqual({ orderId: order.id, amountCents: 4000, currency: 'EUR', idempotencyKey: paymentIdempotencyKey(order.id), cardToken: 'tok_visa' });
     expect(create.data).toEqual({ orderId: order.id, items: reserve.data.items, destination: { country: 'DE', postalCode: '10115', city: 'Berlin' }, method: 'standard', weightGrams: 2500 });
 
@@ -176,8 +176,9 @@ describe('compensation paths', () => {
     expect(f.commands(order.id).map((c) => c.type).slice(4)).toEqual(['shop.shipping.shipment.cancel', 'shop.payments.payment.void', 'shop.inventory.stock.release']);
   });
 
-  it('commit failure after capture: refund_required recorded (log, order, metric), shipment cancelled, stock released', async () => {
-    const refundsBefore = await f.metric('shop_order_refund_required_total');
+  it('commit failure after capture: shipment cancelled, the capture refunded (log, metric), stock released', async () => {
+    const refundsBefore = await f.metric('shop_orders_refunded_total');
+    const byHandBefore = await f.metric('shop_order_refund_required_total');
     const order = await placeOrder(f);
     const { capture, paymentId, send } = await forwardToCapture(order.id);
     await send(replies.captured(capture, paymentId, 2500));
@@ -185,12 +186,16 @@ describe('compensation paths', () => {
     await f.send([makeEvent('shop.inventory.stock.commit-failed', order.id, { orderId: order.id, commandId: commit.id, reason: 'reservation_expired' }, { source: '/services/test', now: new Date() })]);
     const cancel = await f.command(order.id, 'shop.shipping.shipment.cancel');
     await f.send([replies.shipmentCancelled(cancel)]);
+    const refund = await f.command(order.id, 'shop.payments.payment.refund');
+    expect(refund.data).toEqual({ orderId: order.id, reason: 'reservation_expired' });
+    await f.send([replies.refunded(refund, paymentId, 2500)]);
     const release = await f.command(order.id, 'shop.inventory.stock.release');
     await f.send([replies.released(release)]);
-    expect(await orderReaches(f, order.id, 'cancelled')).toMatchObject({ reason: 'reservation_expired', failedStep: 'commit_stock', refundRequired: true });
+    expect(await orderReaches(f, order.id, 'cancelled')).toMatchObject({ reason: 'reservation_expired', failedStep: 'commit_stock', refundRequired: false });
     expect(f.commands(order.id).some((c) => c.type === 'shop.payments.payment.void')).toBe(false);
-    expect((await orderLog(f, order.id)).find((e) => e.kind === 'refund_required')?.detail).toMatchObject({ paymentId, amountCents: 2500 });
-    expect(await f.metric('shop_order_refund_required_total')).toBe(refundsBefore + 1);
+    expect((await orderLog(f, order.id)).find((e) => e.kind === 'refunded')?.detail).toMatchObject({ paymentId, amountCents: 2500 });
+    expect(await f.metric('shop_orders_refunded_total')).toBe(refundsBefore + 1);
+    expect(await f.metric('shop_order_refund_required_total')).toBe(byHandBefore);
   });
 });
 

@@ -75,6 +75,8 @@ export interface OrdersFixture {
 
 export interface FixtureOptions {
   stepTimeoutMs?: number;
+  /** Step budget before the capture (default: the step timeout, i.e. no re-send before cancelling). */
+  stepBudgetMs?: number;
   sweepIntervalMs?: number;
   maxCompensationAttempts?: number;
   /** Start the reply consumer and sweeper (default true). */
@@ -152,7 +154,7 @@ export async function startOrders(options: FixtureOptions = {}): Promise<OrdersF
     logger,
     jwt: JWT,
     catalog: { baseUrl: catalog.url, timeoutMs: 5_000 },
-    saga: { stepTimeoutMs: options.stepTimeoutMs ?? 60_000, maxCompensationAttempts: options.maxCompensationAttempts ?? 3 },
+    saga: { stepTimeoutMs: options.stepTimeoutMs ?? 60_000, stepBudgetMs: options.stepBudgetMs ?? options.stepTimeoutMs ?? 60_000, maxCompensationAttempts: options.maxCompensationAttempts ?? 3 },
     topics,
   });
   await app.ready();
@@ -272,6 +274,8 @@ export const replies = {
     makeEvent('shop.inventory.stock.committed', c.subject, { orderId: c.data.orderId, commandId: c.id, items }, participant),
   shipmentCancelled: (c: ShopEvent<'shop.shipping.shipment.cancel'>) =>
     makeEvent('shop.shipping.shipment.cancelled', c.subject, { orderId: c.data.orderId, commandId: c.id, outcome: 'cancelled' }, participant),
+  refunded: (c: ShopEvent<'shop.payments.payment.refund'>, paymentId: string, amountCents: number) =>
+    makeEvent('shop.payments.payment.refunded', c.subject, { orderId: c.data.orderId, commandId: c.id, paymentId, amountCents, currency: 'EUR' }, participant),
   voided: (c: ShopEvent<'shop.payments.payment.void'>) => makeEvent('shop.payments.payment.voided', c.subject, { orderId: c.data.orderId, commandId: c.id }, participant),
   released: (c: ShopEvent<'shop.inventory.stock.release'>) =>
     makeEvent('shop.inventory.stock.released', c.subject, { orderId: c.data.orderId, commandId: c.id, reason: c.data.reason, outcome: 'released', items: [] }, participant),
