@@ -14,29 +14,33 @@ export SHOPWATCH_ROOT := $(CURDIR)
 help: ## List every target with one line
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-18s\033[0m %s\n", $$1, $$2}'
 
-node_modules/.installed: package.json package-lock.json $(wildcard */package.json */*/package.json)
-	npm ci --no-audit --no-fund
-	@touch $@
-
 .PHONY: install
-install: node_modules/.installed ## Install Node 24 and every workspace's dependencies
+install: ## (Re)install Node 24 and every workspace's dependencies (npm ci); run it when nothing is running
+	npm ci --no-audit --no-fund
+	@touch node_modules/.installed
+
+# Targets depend on `deps`, not `install`: it installs on a fresh clone but never re-installs under
+# running tests or services; when a manifest changed it asks for `make install` instead.
+.PHONY: deps
+deps: ## Check the npm workspaces: installs on a fresh clone, asks for `make install` when a manifest changed
+	@scripts/check-deps.sh
 
 .PHONY: lint
-lint: install ## Lint every workspace (type-aware ESLint) and every Dockerfile (hadolint)
+lint: deps ## Lint every workspace (type-aware ESLint) and every Dockerfile (hadolint)
 	@# Type-aware linting holds every workspace's TypeScript program at once: ~6 GB for the whole shop.
 	NODE_OPTIONS=--max-old-space-size=10240 eslint .
 	scripts/lint-dockerfiles.sh
 
 .PHONY: typecheck
-typecheck: install ## Type-check every workspace (tsc project references)
+typecheck: deps ## Type-check every workspace (tsc project references)
 	tsc -b
 
 .PHONY: test-unit
-test-unit: install ## Unit tests (pure logic, no infrastructure)
+test-unit: deps ## Unit tests (pure logic, no infrastructure)
 	vitest run --project unit
 
 .PHONY: test-integration
-test-integration: install infra-up cluster-up ## Integration tests against real PostgreSQL, Kafka, Redis, Prometheus and Kubernetes
+test-integration: deps infra-up cluster-up ## Integration tests against real PostgreSQL, Kafka, Redis, Prometheus and Kubernetes
 	scripts/with-env.sh vitest run --project integration
 	scripts/with-env.sh vitest run --project disruptive
 
@@ -64,7 +68,7 @@ cluster-down: ## Stop the local Kubernetes control plane
 	scripts/cluster/down.sh
 
 .PHONY: dev-up
-dev-up: install infra-up ## Start infra and every service in the background; waits until all are ready
+dev-up: deps infra-up ## Start infra and every service in the background; waits until all are ready
 	scripts/dev/up.sh
 
 .PHONY: dev-down
@@ -76,31 +80,31 @@ dev: dev-up ## Run the shop locally in the foreground; Ctrl-C stops everything
 	scripts/dev/foreground.sh
 
 .PHONY: seed
-seed: install infra-up ## Load the demo catalogue (~200 products) and its stock into the dev databases
+seed: deps infra-up ## Load the demo catalogue (~200 products) and its stock into the dev databases
 	scripts/dev/seed.sh
 
 .PHONY: bench-catalog
-bench-catalog: install infra-up ## Benchmark catalog GET /products/:id: telemetry on vs off vs bare Fastify
+bench-catalog: deps infra-up ## Benchmark catalog GET /products/:id: telemetry on vs off vs bare Fastify
 	scripts/with-env.sh node bench/catalog/run.ts
 
 .PHONY: bench-gateway
-bench-gateway: install infra-up ## Benchmark the gateway: throughput and p99 through it vs calling catalog directly
+bench-gateway: deps infra-up ## Benchmark the gateway: throughput and p99 through it vs calling catalog directly
 	scripts/with-env.sh node bench/gateway/run.ts
 
 .PHONY: bench-rss
-bench-rss: install infra-up ## Idle and under-load RSS of every service process (JS build, telemetry on); target idle ≤ 120 MB
+bench-rss: deps infra-up ## Idle and under-load RSS of every service process (JS build, telemetry on); target idle ≤ 120 MB
 	scripts/with-env.sh node bench/rss/run.ts
 
 .PHONY: bench-checkout
-bench-checkout: install infra-up ## Benchmark the checkout saga: orders/s reaching confirmed/cancelled and p50/p99 POST → terminal
+bench-checkout: deps infra-up ## Benchmark the checkout saga: orders/s reaching confirmed/cancelled and p50/p99 POST → terminal
 	scripts/with-env.sh node bench/checkout/run.ts
 
 .PHONY: operator-run
-operator-run: install cluster-up ## Run the operator locally against .local/kubeconfig (installs the CRD first)
+operator-run: deps cluster-up ## Run the operator locally against .local/kubeconfig (installs the CRD first)
 	scripts/operator-run.sh
 
 .PHONY: bench-operator
-bench-operator: install cluster-up ## Benchmark the operator with 500 resources against the local control plane
+bench-operator: deps cluster-up ## Benchmark the operator with 500 resources against the local control plane
 	scripts/with-env.sh node bench/operator/run.ts
 
 .PHONY: clean
