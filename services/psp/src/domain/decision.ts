@@ -44,16 +44,30 @@ export function fingerprint(request: { amountCents: number; currency: string; ca
   return JSON.stringify([request.amountCents, request.currency, request.cardToken, request.reference ?? null]);
 }
 
-export type AuthorizationStatus = 'authorized' | 'declined' | 'captured' | 'voided';
+export type AuthorizationStatus = 'authorized' | 'declined' | 'captured' | 'voided' | 'refunded';
+export type Operation = 'capture' | 'void' | 'refund';
+export type ConflictCode = 'declined' | 'already_voided' | 'already_captured' | 'already_refunded' | 'not_captured';
+
+const TARGET: Record<Operation, AuthorizationStatus> = { capture: 'captured', void: 'voided', refund: 'refunded' };
+/** The one status each operation applies to: capture and void an authorisation, refund a capture. */
+const FROM: Record<Operation, AuthorizationStatus> = { capture: 'authorized', void: 'authorized', refund: 'captured' };
 
 /** The state an authorisation moves to for an operation, or why it cannot. Repeating a done operation is a no-op. */
-export function transition(
-  status: AuthorizationStatus,
-  operation: 'capture' | 'void',
-): { ok: true; next: AuthorizationStatus; changed: boolean } | { ok: false; code: 'declined' | 'already_voided' | 'already_captured' } {
-  const target: AuthorizationStatus = operation === 'capture' ? 'captured' : 'voided';
+export function transition(status: AuthorizationStatus, operation: Operation): { ok: true; next: AuthorizationStatus; changed: boolean } | { ok: false; code: ConflictCode } {
+  const target = TARGET[operation];
   if (status === target) return { ok: true, next: status, changed: false };
-  if (status === 'authorized') return { ok: true, next: target, changed: true };
-  if (status === 'declined') return { ok: false, code: 'declined' };
-  return { ok: false, code: status === 'voided' ? 'already_voided' : 'already_captured' };
+  if (status === FROM[operation]) return { ok: true, next: target, changed: true };
+  switch (status) {
+    case 'declined':
+      return { ok: false, code: 'declined' };
+    case 'voided':
+      return { ok: false, code: 'already_voided' };
+    case 'refunded':
+      return { ok: false, code: 'already_refunded' };
+    case 'captured':
+      return { ok: false, code: 'already_captured' };
+    case 'authorized':
+      // Only a refund gets here: nothing was taken yet, so there is nothing to give back.
+      return { ok: false, code: 'not_captured' };
+  }
 }

@@ -3,7 +3,7 @@
 // so a long load test cannot grow it without limit. Callers that need to survive a restart of the
 // app (tests stopping and starting psp) pass the same store to the new app.
 import { randomUUID } from 'node:crypto';
-import { fingerprint, transition, type Decision } from '../domain/decision.ts';
+import { fingerprint, transition, type Decision, type Operation } from '../domain/decision.ts';
 import type { Authorization, AuthorizationRequest } from '../schemas/authorization.ts';
 
 export class ProviderError extends Error {
@@ -94,7 +94,8 @@ export class AuthorizationStore {
     }
   }
 
-  change(id: string, operation: 'capture' | 'void'): ChangeResult {
+  /** Capture, void or refund; idempotent: repeating what was done answers the same, unchanged. */
+  change(id: string, operation: Operation): ChangeResult {
     const current = this.#byId.get(id);
     if (!current) return { kind: 'missing' };
     const step = transition(current.status, operation);

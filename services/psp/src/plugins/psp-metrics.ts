@@ -11,7 +11,7 @@ export function createPspMetrics(registry: Registry): PspMetrics {
   return {
     operations: new Counter({
       name: 'shop_psp_operations_total',
-      help: 'Provider operations by operation (authorize, capture, void) and outcome (authorized, declined, error, rejected, captured, voided, conflict, not_found).',
+      help: 'Provider operations by operation (authorize, capture, void, refund) and outcome (authorized, declined, error, rejected, captured, voided, refunded, conflict, not_found).',
       labelNames: ['operation', 'outcome'] as const,
       registers: [registry],
     }),

@@ -67,7 +67,7 @@ export function registerAuthorizationRoutes(app: App, ctx: PspContext): void {
     return authorization;
   });
 
-  for (const operation of ['capture', 'void'] as const) {
+  for (const operation of ['capture', 'void', 'refund'] as const) {
     app.post(
       `/authorizations/:id/${operation}`,
       { schema: { tags, params: AuthorizationParams, response: { 200: Authorization, 400: Problem, 404: Problem, 409: Problem } } },

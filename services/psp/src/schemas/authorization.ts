@@ -26,7 +26,7 @@ export const IdempotencyHeaders = Type.Object({
 
 export const Authorization = Type.Object({
   id: AuthorizationId,
-  status: Type.Union([Type.Literal('authorized'), Type.Literal('declined'), Type.Literal('captured'), Type.Literal('voided')]),
+  status: Type.Union([Type.Literal('authorized'), Type.Literal('declined'), Type.Literal('captured'), Type.Literal('voided'), Type.Literal('refunded')]),
   amountCents: Type.Integer(),
   currency: Currency,
   declineCode: Type.Union([Type.String(), Type.Null()]),

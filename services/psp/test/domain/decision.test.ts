@@ -42,4 +42,14 @@ describe('fingerprint and transition', () => {
     expect(transition('voided', 'capture')).toEqual({ ok: false, code: 'already_voided' });
     expect(transition('declined', 'capture')).toEqual({ ok: false, code: 'declined' });
   });
+
+  it('refunds only a capture, once; a refunded authorisation cannot be captured or voided', () => {
+    expect(transition('captured', 'refund')).toEqual({ ok: true, next: 'refunded', changed: true });
+    expect(transition('refunded', 'refund')).toEqual({ ok: true, next: 'refunded', changed: false });
+    expect(transition('authorized', 'refund')).toEqual({ ok: false, code: 'not_captured' });
+    expect(transition('voided', 'refund')).toEqual({ ok: false, code: 'already_voided' });
+    expect(transition('declined', 'refund')).toEqual({ ok: false, code: 'declined' });
+    expect(transition('refunded', 'capture')).toEqual({ ok: false, code: 'already_refunded' });
+    expect(transition('refunded', 'void')).toEqual({ ok: false, code: 'already_refunded' });
+  });
 });

@@ -16,6 +16,12 @@ beforeAll(async () => {
 afterAll(() => psp?.close());
 
 const body = (overrides: Record<string, unknown> = {}) => ({ amountCents: 1250, currency: 'EUR', cardToken: 'tok_visa', ...overrides });
+/** One series of a counter in psp's registry (0 when it was never incremented). */
+async function counter(name: string, labels: Record<string, string>): Promise<number> {
+  const metric = await psp.app.metrics.registry.getSingleMetric(name)?.get();
+  const series = metric?.values.find((v) => Object.entries(labels).every(([k, value]) => v.labels[k] === value));
+  return series?.value ?? 0;
+}
 const authorize = (payload: Record<string, unknown>, key?: string) =>
   psp.app.inject({ method: 'POST', url: '/authorizations', payload, headers: key ? { 'idempotency-key': key } : {} });
 
@@ -45,6 +51,31 @@ describe('authorizations', () => {
     const capture = await psp.app.inject({ method: 'POST', url: `/authorizations/${auth.id}/capture` });
     expect(capture.statusCode).toBe(409);
     expect(capture.json<Json>()).toMatchObject({ code: 'already_voided' });
+  });
+
+  it('refunds a capture once (a repeat answers the same, unchanged); an authorisation not captured cannot be refunded', async () => {
+    const auth = (await authorize(body({ reference: 'order-refund' }))).json<Json>();
+    const early = await psp.app.inject({ method: 'POST', url: `/authorizations/${auth.id}/refund` });
+    expect(early.statusCode).toBe(409);
+    expect(early.headers['content-type']).toContain('application/problem+json');
+    expect(early.json<Json>()).toMatchObject({ code: 'not_captured' });
+    await psp.app.inject({ method: 'POST', url: `/authorizations/${auth.id}/capture` });
+    const refundsBefore = await counter('shop_psp_operations_total', { operation: 'refund', outcome: 'refunded' });
+    const [first, second] = await Promise.all([
+      psp.app.inject({ method: 'POST', url: `/authorizations/${auth.id}/refund` }),
+      psp.app.inject({ method: 'POST', url: `/authorizations/${auth.id}/refund` }),
+    ]);
+    expect([first.statusCode, second.statusCode]).toEqual([200, 200]);
+    expect(first.json<Json>()).toMatchObject({ id: auth.id, status: 'refunded', amountCents: 1250 });
+    expect(second.json<Json>()).toMatchObject({ id: auth.id, status: 'refunded' });
+    expect(await counter('shop_psp_operations_total', { operation: 'refund', outcome: 'refunded' })).toBe(refundsBefore + 1);
+    for (const operation of ['capture', 'void']) {
+      const after = await psp.app.inject({ method: 'POST', url: `/authorizations/${auth.id}/${operation}` });
+      expect(after.statusCode).toBe(409);
+      expect(after.json<Json>()).toMatchObject({ code: 'already_refunded' });
+    }
+    const missing = await psp.app.inject({ method: 'POST', url: `/authorizations/auth_${'0'.repeat(32)}/refund` });
+    expect(missing.statusCode).toBe(404);
   });
 
   it('declines the decline test token with a code, as a stored authorisation', async () => {
@@ -112,7 +143,7 @@ describe('authorizations', () => {
 
   it('documents its routes in OpenAPI', async () => {
     const openapi = (await psp.app.inject({ url: '/openapi.json' })).json<{ paths: Record<string, unknown> } & Json>();
-    expect(Object.keys(openapi.paths).sort()).toEqual(['/authorizations', '/authorizations/{id}', '/authorizations/{id}/capture', '/authorizations/{id}/void']);
+    expect(Object.keys(openapi.paths).sort()).toEqual(['/authorizations', '/authorizations/{id}', '/authorizations/{id}/capture', '/authorizations/{id}/refund', '/authorizations/{id}/void']);
   });
 
   it('counts operations in its metrics', async () => {
