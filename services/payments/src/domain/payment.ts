@@ -2,7 +2,7 @@
 // becomes a machine-readable reason, and how a reply gets an id derived from its command.
 import { createHash } from 'node:crypto';
 
-export type PaymentStatus = 'pending' | 'authorized' | 'declined' | 'failed' | 'captured' | 'voided';
+export type PaymentStatus = 'pending' | 'authorized' | 'declined' | 'failed' | 'captured' | 'voided' | 'refunded';
 
 /** Failure reasons (lowercase snake words), shared by the HTTP problems and the saga replies. */
 export type FailureReason =
@@ -14,7 +14,8 @@ export type FailureReason =
   | 'idempotency_conflict'
   | 'not_authorized'
   | 'payment_not_found'
-  | 'already_captured';
+  | 'already_captured'
+  | 'not_captured';
 
 /** How a call to psp failed: `unavailable` (unreachable, 5xx, breaker open) and `timeout` are transient; `rejected` is psp refusing the request. */
 export type PspFailureKind = 'unavailable' | 'timeout' | 'rejected';
@@ -35,6 +36,16 @@ export function needsPspAuthorization(status: PaymentStatus, failureReason: stri
 
 export type StepDecision = { action: 'call-psp' } | { action: 'done' } | { action: 'refuse'; reason: FailureReason } | { action: 'settle-locally' };
 
+/**
+ * Refund gives a captured payment's money back; a repeat is a no-op; a payment that was never
+ * captured has nothing to give back and is refused (`not_captured`: void it instead).
+ */
+export function refundDecision(status: PaymentStatus): StepDecision {
+  if (status === 'refunded') return { action: 'done' };
+  if (status === 'captured') return { action: 'call-psp' };
+  return { action: 'refuse', reason: 'not_captured' };
+}
+
 /** Capture moves an authorised payment to captured; a repeat is a no-op; anything else is refused. */
 export function captureDecision(status: PaymentStatus): StepDecision {
   if (status === 'captured') return { action: 'done' };
@@ -51,6 +62,8 @@ export function voidDecision(status: PaymentStatus): StepDecision {
   switch (status) {
     case 'voided':
     case 'declined':
+    // The money went back already: nothing is held, which is all a void asks for.
+    case 'refunded':
       return { action: 'done' };
     case 'authorized':
       return { action: 'call-psp' };
@@ -68,6 +81,7 @@ export function failureReason(kind: PspFailureKind, pspCode?: string): FailureRe
   if (kind === 'unavailable') return 'psp_unavailable';
   if (pspCode === 'unsupported_currency') return 'unsupported_currency';
   if (pspCode === 'already_captured') return 'already_captured';
+  if (pspCode === 'not_captured') return 'not_captured';
   if (pspCode === 'invalid_amount') return 'invalid_amount';
   return 'not_authorized';
 }

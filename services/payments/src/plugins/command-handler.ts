@@ -19,10 +19,10 @@ export interface CommandHandlerOptions {
   inboxMetrics?: InboxMetrics;
 }
 
-/** A void that could not reach psp must still happen: the consumer retries it with backoff. */
+/** A void or refund that could not reach psp must still happen: the consumer retries it with backoff. */
 export class VoidPendingError extends Error {
-  constructor(reason: string) {
-    super(`void not confirmed by psp (${reason}); will retry`);
+  constructor(reason: string, operation: 'void' | 'refund' = 'void') {
+    super(`${operation} not confirmed by psp (${reason}); will retry`);
     this.name = 'VoidPendingError';
   }
 }
@@ -104,6 +104,24 @@ export function createCommandHandler(options: CommandHandlerOptions): EventHandl
             if (result.kind === 'payment') return makeEvent('shop.payments.payment.voided', data.orderId, { orderId: data.orderId, commandId, paymentId: result.payment.id }, meta(event));
             if (result.kind === 'not-found') return makeEvent('shop.payments.payment.voided', data.orderId, { orderId: data.orderId, commandId }, meta(event));
             return makeEvent('shop.payments.payment.void-failed', data.orderId, { orderId: data.orderId, commandId, reason: result.reason, paymentId: result.payment.id }, meta(event));
+          }),
+        );
+        return;
+      }
+      case 'shop.payments.payment.refund': {
+        const { data } = event;
+        await service.refund(
+          { orderId: data.orderId },
+          finishing<StepResult>(event, (result) => {
+            const commandId = event.id;
+            // Like a void, a refund must complete: psp unreachable rolls back and the consumer retries.
+            if (result.kind === 'failed') throw new VoidPendingError(result.reason, 'refund');
+            if (result.kind === 'payment') {
+              const { payment } = result;
+              return makeEvent('shop.payments.payment.refunded', data.orderId, { orderId: data.orderId, commandId, paymentId: payment.id, amountCents: payment.amountCents, currency: payment.currency }, meta(event));
+            }
+            if (result.kind === 'not-found') return makeEvent('shop.payments.payment.refund-failed', data.orderId, { orderId: data.orderId, commandId, reason: 'payment_not_found' }, meta(event));
+            return makeEvent('shop.payments.payment.refund-failed', data.orderId, { orderId: data.orderId, commandId, reason: result.reason, paymentId: result.payment.id }, meta(event));
           }),
         );
         return;

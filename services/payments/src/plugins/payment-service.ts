@@ -12,6 +12,7 @@ import {
   currencyLabel,
   failureReason,
   needsPspAuthorization,
+  refundDecision,
   requestFingerprint,
   voidDecision,
   type FailureReason,
@@ -105,6 +106,11 @@ export class PaymentService {
     return this.#step('void', ref, finishing);
   }
 
+  /** Gives a captured payment's money back (the saga's compensation after the pivot; operators). */
+  async refund(ref: PaymentRef, finishing: Finishing<StepResult> = {}): Promise<StepResult | undefined> {
+    return this.#step('refund', ref, finishing);
+  }
+
   async get(id: string): Promise<{ payment: PaymentRecord; history: Awaited<ReturnType<typeof repo.history>> } | undefined> {
     const payment = await repo.getPayment(this.#deps.pool, id);
     if (!payment) return undefined;
@@ -125,15 +131,15 @@ export class PaymentService {
     }
   }
 
-  async #step(operation: 'capture' | 'void', ref: PaymentRef, finishing: Finishing<StepResult>): Promise<StepResult | undefined> {
+  async #step(operation: StepOperation, ref: PaymentRef, finishing: Finishing<StepResult>): Promise<StepResult | undefined> {
     const { pool } = this.#deps;
     const payment = 'id' in ref ? await repo.getPayment(pool, ref.id) : await repo.findForOrder(pool, ref.orderId);
     if (!payment) {
       this.#count(operation, 'payment_not_found');
       return this.#finish(finishing, async () => ({ kind: 'not-found' }));
     }
-    const decision = operation === 'capture' ? captureDecision(payment.status) : voidDecision(payment.status);
-    const target: PaymentStatus = operation === 'capture' ? 'captured' : 'voided';
+    const decision = DECISIONS[operation](payment.status);
+    const target = TARGETS[operation];
     switch (decision.action) {
       case 'done':
         this.#count(operation, 'replayed');
@@ -149,7 +155,7 @@ export class PaymentService {
     let change: StatusChange;
     try {
       const pspId = payment.pspAuthorizationId ?? '';
-      const auth = operation === 'capture' ? await this.#deps.psp.capture(pspId) : await this.#deps.psp.void(pspId);
+      const auth = await this.#deps.psp[operation](pspId);
       change = fromPsp(auth);
     } catch (error) {
       if (!(error instanceof PspFailure)) throw error;
@@ -169,14 +175,14 @@ export class PaymentService {
     }
     if (change.status !== target) {
       // psp holds a different final state than ours (e.g. voided elsewhere): report, do not guess.
-      const reason: FailureReason = change.status === 'captured' ? 'already_captured' : 'not_authorized';
+      const reason: FailureReason = operation === 'refund' ? 'not_captured' : change.status === 'captured' ? 'already_captured' : 'not_authorized';
       this.#count(operation, reason);
       return this.#finish(finishing, async () => ({ kind: 'refused', reason, payment }));
     }
-    return this.#settle(operation, payment, 'authorized', { status: target, reason: change.reason ?? null }, finishing);
+    return this.#settle(operation, payment, operation === 'refund' ? 'captured' : 'authorized', { status: target, reason: change.reason ?? null }, finishing);
   }
 
-  async #settle(operation: 'capture' | 'void', payment: PaymentRecord, from: PaymentStatus, change: StatusChange, finishing: Finishing<StepResult>): Promise<StepResult | undefined> {
+  async #settle(operation: StepOperation, payment: PaymentRecord, from: PaymentStatus, change: StatusChange, finishing: Finishing<StepResult>): Promise<StepResult | undefined> {
     return this.#finish(finishing, async (client) => {
       const moved = await repo.changeStatus(client, payment.id, [from], change, this.#deps.now());
       const current = moved ?? (await repo.getPayment(client, payment.id));
@@ -206,6 +212,10 @@ export class PaymentService {
     this.#deps.metrics.outcomes.inc({ operation, outcome });
   }
 }
+
+type StepOperation = 'capture' | 'void' | 'refund';
+const DECISIONS = { capture: captureDecision, void: voidDecision, refund: refundDecision } as const;
+const TARGETS: Record<StepOperation, PaymentStatus> = { capture: 'captured', void: 'voided', refund: 'refunded' };
 
 function fromPsp(auth: PspAuthorization): StatusChange {
   if (auth.status === 'declined') return { status: 'declined', reason: 'declined', declineCode: auth.declineCode, pspAuthorizationId: auth.id };

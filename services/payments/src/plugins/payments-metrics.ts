@@ -47,13 +47,13 @@ export function createPaymentsMetrics(registry: Registry): PaymentsMetrics {
     }),
     outcomes: new Counter({
       name: 'shop_payments_outcomes_total',
-      help: 'Payment operations by operation (authorize, capture, void) and outcome (authorized, declined, captured, voided or a failure reason).',
+      help: 'Payment operations by operation (authorize, capture, void, refund) and outcome (authorized, declined, captured, voided, refunded or a failure reason).',
       labelNames: ['operation', 'outcome'] as const,
       registers: [registry],
     }),
     amountCents: new Counter({
       name: 'shop_payments_amount_cents_total',
-      help: 'Sum of amounts in minor units, by currency and outcome (authorized, declined, failed, captured, voided).',
+      help: 'Sum of amounts in minor units, by currency and outcome (authorized, declined, failed, captured, voided, refunded).',
       labelNames: ['currency', 'outcome'] as const,
       registers: [registry],
     }),

@@ -86,11 +86,11 @@ export async function getPayment(db: Queryable, id: string): Promise<PaymentReco
   return rows[0] ? fromRow(rows[0]) : undefined;
 }
 
-/** The payment a saga step for an order is about: the authorised or captured one if any, else the newest. */
+/** The payment a saga step for an order is about: the authorised, captured, voided or refunded one if any, else the newest. */
 export async function findForOrder(db: Queryable, orderId: string): Promise<PaymentRecord | undefined> {
   const { rows } = await db.query<Row>(
     `SELECT * FROM payments WHERE order_id = $1
-     ORDER BY (status IN ('authorized', 'captured', 'voided')) DESC, created_at DESC LIMIT 1`,
+     ORDER BY (status IN ('authorized', 'captured', 'voided', 'refunded')) DESC, created_at DESC LIMIT 1`,
     [orderId],
   );
   return rows[0] ? fromRow(rows[0]) : undefined;

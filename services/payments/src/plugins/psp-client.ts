@@ -7,7 +7,7 @@
 //           short_circuited (not retried)            counted by the breaker, retried with backoff
 //
 // Retrying an authorisation is safe because every attempt carries the same Idempotency-Key;
-// capture and void are idempotent at psp by authorisation id. A decline is a 2xx result, so it is
+// capture, void and refund are idempotent at psp by authorisation id. A decline is a 2xx result, so it is
 // never retried.
 import { activeTraceHeaders, backoffDelay, type RetryPolicy } from '@shopwatch/platform';
 import CircuitBreaker from 'opossum';
@@ -15,12 +15,12 @@ import { Agent, request } from 'undici';
 import type { PspFailureKind } from '../domain/payment.ts';
 import type { PaymentsMetrics } from './payments-metrics.ts';
 
-export type PspOperation = 'authorize' | 'capture' | 'void';
+export type PspOperation = 'authorize' | 'capture' | 'void' | 'refund';
 export type CircuitState = 'closed' | 'half_open' | 'open';
 
 export interface PspAuthorization {
   id: string;
-  status: 'authorized' | 'declined' | 'captured' | 'voided';
+  status: 'authorized' | 'declined' | 'captured' | 'voided' | 'refunded';
   amountCents: number;
   currency: string;
   declineCode: string | null;
@@ -70,6 +70,8 @@ export interface PspClient {
   authorize(request: { amountCents: number; currency: string; cardToken: string; reference?: string }, idempotencyKey: string): Promise<PspAuthorization>;
   capture(authorizationId: string): Promise<PspAuthorization>;
   void(authorizationId: string): Promise<PspAuthorization>;
+  /** Idempotent at psp by authorisation id: a repeat answers the refunded authorisation. */
+  refund(authorizationId: string): Promise<PspAuthorization>;
   state(): CircuitState;
   close(): Promise<void>;
 }
@@ -163,6 +165,7 @@ export function createPspClient(options: PspClientOptions): PspClient {
       call('authorize', () => send('authorize', 'POST', '/authorizations', req, { 'idempotency-key': idempotencyKey })),
     capture: (id) => call('capture', () => send('capture', 'POST', `/authorizations/${encodeURIComponent(id)}/capture`)),
     void: (id) => call('void', () => send('void', 'POST', `/authorizations/${encodeURIComponent(id)}/void`)),
+    refund: (id) => call('refund', () => send('refund', 'POST', `/authorizations/${encodeURIComponent(id)}/refund`)),
     state: () => state,
     async close() {
       breaker.shutdown();

@@ -94,4 +94,12 @@ export function registerPaymentRoutes(app: App, service: PaymentService): void {
     { schema: { tags, params: IdParams, response: { 200: Payment, 400: Problem, 404: Problem, 409: Problem, 503: Problem, 504: Problem } } },
     async (request) => stepResponse(await service.void({ id: request.params.id }), request.params.id, 'void'),
   );
+
+  // Internal, like capture and void (payments is not routed by the gateway): an operator's refund,
+  // and the same operation the saga's refund command runs. Idempotent: a repeat answers 200.
+  app.post(
+    '/payments/:id/refund',
+    { schema: { tags, params: IdParams, response: { 200: Payment, 400: Problem, 404: Problem, 409: Problem, 503: Problem, 504: Problem } } },
+    async (request) => stepResponse(await service.refund({ id: request.params.id }), request.params.id, 'refund'),
+  );
 }

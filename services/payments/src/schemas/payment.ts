@@ -29,6 +29,7 @@ export const PaymentStatusSchema = Type.Union([
   Type.Literal('failed'),
   Type.Literal('captured'),
   Type.Literal('voided'),
+  Type.Literal('refunded'),
 ]);
 
 export const StatusChange = Type.Object({

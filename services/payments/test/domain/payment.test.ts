@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captureDecision, currencyLabel, failureReason, needsPspAuthorization, replyEventId, requestFingerprint, voidDecision } from '../../src/domain/payment.ts';
+import { captureDecision, currencyLabel, failureReason, needsPspAuthorization, refundDecision, replyEventId, requestFingerprint, voidDecision } from '../../src/domain/payment.ts';
 
 describe('replyEventId', () => {
   it('is a stable version-5-layout UUID per command and differs between commands', () => {
@@ -42,6 +42,16 @@ describe('capture and void decisions', () => {
     expect(voidDecision('pending')).toEqual({ action: 'settle-locally' });
     expect(voidDecision('failed')).toEqual({ action: 'settle-locally' });
     expect(voidDecision('captured')).toEqual({ action: 'refuse', reason: 'already_captured' });
+    expect(voidDecision('refunded')).toEqual({ action: 'done' });
+  });
+
+  it('refunds only a capture; a repeat is done; anything never captured is refused as not_captured', () => {
+    expect(refundDecision('captured')).toEqual({ action: 'call-psp' });
+    expect(refundDecision('refunded')).toEqual({ action: 'done' });
+    for (const status of ['pending', 'authorized', 'declined', 'failed', 'voided'] as const) {
+      expect(refundDecision(status)).toEqual({ action: 'refuse', reason: 'not_captured' });
+    }
+    expect(failureReason('rejected', 'not_captured')).toBe('not_captured');
   });
 });
 

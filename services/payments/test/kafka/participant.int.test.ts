@@ -157,6 +157,44 @@ describe('saga commands → replies', () => {
   });
 });
 
+describe('refund', () => {
+  it('refunds a captured payment once: a re-sent refund (new event id) answers refunded again without a second psp refund', async () => {
+    const orderId = newOrder();
+    const authorize = authorizeCommand(orderId);
+    const capture = makeEvent('shop.payments.payment.capture', orderId, { orderId }, { source, now });
+    await commands.publish([authorize, capture]);
+    const captured = await replyTo(capture);
+    const refundsBefore = await f.metric('shop_payments_outcomes_total', { operation: 'refund', outcome: 'refunded' });
+    const refund = makeEvent('shop.payments.payment.refund', orderId, { orderId, reason: 'reservation_expired' }, { source, now });
+    await commands.publish([refund]);
+    const refunded = await replyTo(refund);
+    expect(refunded.key).toBe(orderId);
+    expect(refunded.event).toMatchObject({ type: 'shop.payments.payment.refunded', id: replyEventId(refund.id), data: { orderId, commandId: refund.id, paymentId: captured.event.data.paymentId, amountCents: 2500, currency: 'EUR' } });
+    expect(f.psp.store.withReference(orderId).map((a) => a.status)).toEqual(['refunded']);
+
+    // The saga re-sends after a timeout under a new event id: the same answer, no second refund.
+    const again = makeEvent('shop.payments.payment.refund', orderId, { orderId, reason: 'reservation_expired' }, { source, now });
+    await commands.publish([again]);
+    expect((await replyTo(again)).event).toMatchObject({ type: 'shop.payments.payment.refunded', data: { commandId: again.id, paymentId: captured.event.data.paymentId } });
+    expect(await f.metric('shop_payments_outcomes_total', { operation: 'refund', outcome: 'refunded' })).toBe(refundsBefore + 1);
+    const { rows } = await f.pool.query<{ status: string }>('SELECT h.status FROM payment_status_history h JOIN payments p ON p.id = h.payment_id WHERE p.order_id = $1 ORDER BY h.seq', [orderId]);
+    expect(rows.map((r) => r.status)).toEqual(['pending', 'authorized', 'captured', 'refunded']);
+  });
+
+  it('a payment never captured, or no payment at all, answers refund-failed with the reason', async () => {
+    const orderId = newOrder();
+    const authorize = authorizeCommand(orderId);
+    const refund = makeEvent('shop.payments.payment.refund', orderId, { orderId, reason: 'step_timeout' }, { source, now });
+    await commands.publish([authorize, refund]);
+    expect((await replyTo(refund)).event).toMatchObject({ type: 'shop.payments.payment.refund-failed', data: { orderId, reason: 'not_captured' } });
+    expect(f.psp.store.withReference(orderId).map((a) => a.status)).toEqual(['authorized']);
+    const nobody = newOrder();
+    const orphan = makeEvent('shop.payments.payment.refund', nobody, { orderId: nobody, reason: 'step_timeout' }, { source, now });
+    await commands.publish([orphan]);
+    expect((await replyTo(orphan)).event).toMatchObject({ type: 'shop.payments.payment.refund-failed', data: { orderId: nobody, reason: 'payment_not_found' } });
+  });
+});
+
 describe('compensation during a psp outage', () => {
   it('a void that cannot reach psp is retried (holding its partition) until psp is back, then answered voided', async () => {
     const orderId = newOrder();

@@ -44,7 +44,7 @@ describe('psp and payments processes', () => {
         expect(atPsp.status).toBe('captured');
 
         const openapi = (await (await fetch(`${payments.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
-        expect(Object.keys(openapi.paths).sort()).toEqual(['/payments/authorize', '/payments/{id}', '/payments/{id}/capture', '/payments/{id}/void']);
+        expect(Object.keys(openapi.paths).sort()).toEqual(['/payments/authorize', '/payments/{id}', '/payments/{id}/capture', '/payments/{id}/refund', '/payments/{id}/void']);
         const metrics = await (await fetch(`${payments.url}/metrics`)).text();
         expect(metrics).toMatch(/^shop_payments_circuit_state\{dependency="psp",service="payments"\} 0$/m);
         expect(metrics).toMatch(/^shop_payments_outcomes_total\{operation="capture",outcome="captured",service="payments"\} 1$/m);

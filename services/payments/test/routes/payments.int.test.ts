@@ -49,6 +49,28 @@ describe('authorise → capture', () => {
     expect(await f.metric('shop_payments_amount_cents_total', { currency: 'EUR', outcome: 'captured' })).toBeGreaterThanOrEqual(1999);
   });
 
+  it('refunds a captured payment (idempotent: a repeat answers 200 unchanged); an authorised one is refused with 409 not_captured', async () => {
+    const payment = (await authorize({ orderId: 'order-refund-1' }, newKey())).json<PaymentJson>();
+    const early = await post(`/payments/${payment.id}/refund`);
+    expect(early.statusCode).toBe(409);
+    expect(expectProblemShape(early).reason).toBe('not_captured');
+    await post(`/payments/${payment.id}/capture`);
+    const refunded = await post(`/payments/${payment.id}/refund`);
+    expect(refunded.statusCode).toBe(200);
+    expect(refunded.json<PaymentJson>().status).toBe('refunded');
+    expect(f.psp.store.get(payment.pspAuthorizationId!)?.status).toBe('refunded');
+    expect((await post(`/payments/${payment.id}/refund`)).json<PaymentJson>().status).toBe('refunded');
+    // Nothing is held any more: a void is satisfied; a capture is refused.
+    expect((await post(`/payments/${payment.id}/void`)).json<PaymentJson>().status).toBe('refunded');
+    expect((await post(`/payments/${payment.id}/capture`)).statusCode).toBe(409);
+    const read = (await f.app.inject({ url: `/payments/${payment.id}` })).json<PaymentJson>();
+    expect(read.history?.map((h) => h.status)).toEqual(['pending', 'authorized', 'captured', 'refunded']);
+    expect(await f.metric('shop_payments_amount_cents_total', { currency: 'EUR', outcome: 'refunded' })).toBeGreaterThanOrEqual(1999);
+    const missing = await post('/payments/00000000-0000-4000-8000-000000000000/refund');
+    expect(missing.statusCode).toBe(404);
+    expect((await post('/payments/not-a-uuid/refund')).statusCode).toBe(400);
+  });
+
   it('voids an authorisation; a voided payment cannot be captured, a captured one cannot be voided', async () => {
     const payment = (await authorize({}, newKey())).json<PaymentJson>();
     const voided = await post(`/payments/${payment.id}/void`);
