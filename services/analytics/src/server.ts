@@ -15,7 +15,7 @@ startOrExit(async () => {
   const platform = await import('@shopwatch/platform');
   const { buildAnalyticsApp } = await import('./app.ts');
   const { migrateAnalytics } = await import('./migrate.ts');
-  const { classifyDomainEventError, createDomainEventHandler } = await import('./plugins/domain-events.ts');
+  const { createDomainEventHandler } = await import('./plugins/domain-events.ts');
   const { pruneFunnel } = await import('./plugins/funnel-store.ts');
 
   const logger = createLogger({ service: 'analytics', level: config.LOG_LEVEL });
@@ -49,7 +49,6 @@ startOrExit(async () => {
         topics,
         fromBeginning: config.CONSUMER_FROM_BEGINNING,
         deadLetterTopic: config.DEAD_LETTER_TOPIC,
-        classifyError: classifyDomainEventError,
         logger,
         inbox: { pool, retentionHours: config.INBOX_RETENTION_HOURS },
         handler: createDomainEventHandler({

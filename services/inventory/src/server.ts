@@ -16,7 +16,7 @@ startOrExit(async () => {
   const { DEAD_LETTER_TOPIC } = await import('@shopwatch/contracts');
   const { buildInventoryApp } = await import('./app.ts');
   const { migrateInventory } = await import('./migrate.ts');
-  const { classifyCommandError, createCommandHandler } = await import('./plugins/command-handler.ts');
+  const { createCommandHandler } = await import('./plugins/command-handler.ts');
   const { InventoryFaultsFileSchema } = await import('./schemas/faults.ts');
 
   const logger = createLogger({ service: 'inventory', level: config.LOG_LEVEL });
@@ -53,7 +53,6 @@ startOrExit(async () => {
         // A new group reads what was sent before it existed; old reserve commands are past their
         // expiresAt and get `reservation_expired`, so nothing stale takes stock.
         fromBeginning: true,
-        classifyError: classifyCommandError,
         partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
         logger,
         inbox: { pool, retentionHours: config.INBOX_RETENTION_HOURS },

@@ -4,7 +4,7 @@
 // the bucket update commits in the same transaction as the inbox row. Valid events of other types
 // on these topics are not funnel facts and are skipped (counted as ignored). Unparseable or
 // invalid messages never reach this handler: the consumer dead-letters them.
-import { classifyError, handleOnce, sqlState, type ErrorClass, type EventHandler, type InboxMetrics, type Pool } from '@shopwatch/platform';
+import { handleOnce, type EventHandler, type InboxMetrics, type Pool } from '@shopwatch/platform';
 import { hitOfDomainEvent, type Stage } from '../domain/funnel.ts';
 import type { AnalyticsMetrics } from './analytics-metrics.ts';
 import { recordHits } from './funnel-store.ts';
@@ -42,15 +42,4 @@ export function createDomainEventHandler(options: DomainEventHandlerOptions): Ev
     else options.metrics.funnel.inc({ stage: hit.stage satisfies Stage, source: 'domain' });
     if (event.type === 'shop.orders.order.confirmed') options.metrics.revenue.inc({ currency: event.data.currency }, event.data.totalCents);
   };
-}
-
-/**
- * Which handler errors dead-letter an event at once: PostgreSQL data or integrity errors (SQLSTATE
- * classes 22 and 23) would recur on every retry and hold the partition forever; everything else
- * (database unreachable, serialization failures) is transient and retried.
- */
-export function classifyDomainEventError(error: unknown): ErrorClass {
-  const state = sqlState(error);
-  if (state?.startsWith('22') || state?.startsWith('23')) return 'permanent';
-  return classifyError(error);
 }

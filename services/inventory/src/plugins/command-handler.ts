@@ -2,8 +2,10 @@
 // command runs through the inbox (handleOnce), so a redelivered command is recognised by its id
 // and has no second effect and no second reply; the reply is written to the outbox in the same
 // transaction as the stock change. Replies have ids derived from the command id, so even a
-// replayed command (inbox pruned) yields a reply consumers already know.
-import { PermanentError, classifyError, handleOnce, sqlState, type ErrorClass, type EventHandler, type InboxMetrics, type Logger, type Pool, type PoolClient } from '@shopwatch/platform';
+// replayed command (inbox pruned) yields a reply consumers already know. Which errors dead-letter a
+// command (PostgreSQL data/constraint errors, PermanentError) is the platform's one classifier;
+// a concurrent reservation for the same order is an ordinary error, so it is retried.
+import { PermanentError, handleOnce, type EventHandler, type InboxMetrics, type Logger, type Pool, type PoolClient } from '@shopwatch/platform';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { InventoryFaults } from '../schemas/faults.ts';
 import { ConcurrentReservationError } from './stock-store.ts';
@@ -61,17 +63,4 @@ export function createCommandHandler(options: CommandHandlerOptions): EventHandl
         throw new PermanentError(`inventory does not handle ${event.type} on its commands topic`);
     }
   };
-}
-
-/**
- * Which handler errors dead-letter a command at once: our own PermanentError, and PostgreSQL data
- * or integrity errors (SQLSTATE classes 22 and 23), which the same command would hit again on
- * every retry and so would hold its partition (and every later order on it) forever. Everything
- * else — the database unreachable, a deadlock or serialization failure, a concurrent reservation
- * for the same order — is transient and retried.
- */
-export function classifyCommandError(error: unknown): ErrorClass {
-  const state = sqlState(error);
-  if (state?.startsWith('22') || state?.startsWith('23')) return 'permanent';
-  return classifyError(error);
 }

@@ -1,21 +1,12 @@
-import { PermanentError } from '@shopwatch/platform';
+// Inventory's errors under the platform's one classifier: a lost race for an order's reservation
+// must be retried (the retry sees the winner's outcome), never dead-lettered.
+import { classifyError } from '@shopwatch/platform';
 import { describe, expect, it } from 'vitest';
-import { classifyCommandError } from '../../src/plugins/command-handler.ts';
 import { ConcurrentReservationError } from '../../src/plugins/stock-store.ts';
 
-const pgError = (code: string) => Object.assign(new Error(`pg ${code}`), { code });
-
-describe('classifyCommandError', () => {
-  it('dead-letters errors a retry cannot fix', () => {
-    expect(classifyCommandError(new PermanentError('no'))).toBe('permanent');
-    expect(classifyCommandError(pgError('23514'))).toBe('permanent'); // check violation
-    expect(classifyCommandError(pgError('22003'))).toBe('permanent'); // numeric out of range
-  });
-
-  it('retries outages, deadlocks and concurrent reservations', () => {
-    expect(classifyCommandError(pgError('40P01'))).toBe('transient');
-    expect(classifyCommandError(pgError('57P01'))).toBe('transient');
-    expect(classifyCommandError(new Error('connect ECONNREFUSED'))).toBe('transient');
-    expect(classifyCommandError(new ConcurrentReservationError('o-1'))).toBe('transient');
+describe('inventory errors under the platform classifier', () => {
+  it('a concurrent reservation for the same order is transient, also when wrapped', () => {
+    expect(classifyError(new ConcurrentReservationError('o-1'))).toBe('transient');
+    expect(classifyError(new Error('reserve failed', { cause: new ConcurrentReservationError('o-1') }))).toBe('transient');
   });
 });

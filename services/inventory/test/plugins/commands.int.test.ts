@@ -19,7 +19,7 @@ import { type Collector, infraEnv, produceRaw, type RawRecord, startCollector, u
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replyEventId } from '../../src/domain/event-ids.ts';
-import { classifyCommandError, createCommandHandler } from '../../src/plugins/command-handler.ts';
+import { createCommandHandler } from '../../src/plugins/command-handler.ts';
 import { count, startInventory, stockRow, type InventoryFixture } from '../support/inventory-fixture.ts';
 
 const brokers = infraEnv().kafkaBrokers;
@@ -57,7 +57,6 @@ beforeAll(async () => {
     deadLetterTopic: topics.deadLetters,
     retry: { initialDelayMs: 20, maxDelayMs: 200 },
     maxWaitTimeMs: 200,
-    classifyError: classifyCommandError,
     handler: createCommandHandler({ pool: f.pool, operations: f.app.inventory, consumerGroup: groupId, logger, faults: () => f.faults.inventory }),
   });
   commands = createEventProducer({ client, registry: new Registry(), topicOf: () => topics.commands });

@@ -1,8 +1,9 @@
 // Event consumer runner. For each message, in partition order:
 //   1. parse and validate it with contracts; an unusable message is dead-lettered with the reason;
 //   2. run the handler inside the trace context carried in the headers;
-//   3. on success mark the offset, on a permanent error dead-letter it, on a transient error retry
-//      with backoff (heartbeating, so the group does not evict us while we wait);
+//   3. on success mark the offset, on a permanent error (the platform's one classifier, retry.ts)
+//      dead-letter it with the reason, on a transient error retry with backoff (heartbeating, so
+//      the group does not evict us while we wait) — and report not ready while retrying;
 //   4. commit marked offsets every `commitEvery` messages and at the end of each batch.
 // Offsets are committed only after the handler (or the dead-letter write) succeeded, so a crash
 // means redelivery, never loss; handlers make redelivery harmless with the inbox.
@@ -14,7 +15,7 @@ import { kafkaOf, type KafkaClient, type KafkaLogger } from './client.ts';
 import { normalizeHeaders, type DeadLetterOrigin } from './headers.ts';
 import { kafkaMetrics } from './metrics.ts';
 import { createEventProducer } from './producer.ts';
-import { backoffDelay, classifyError, DEFAULT_RETRY_POLICY, type ErrorClass, type RetryPolicy } from './retry.ts';
+import { backoffDelay, classifyError, DEFAULT_RETRY_POLICY, describeError, type RetryPolicy } from './retry.ts';
 import { withConsumerSpan } from './tracing.ts';
 
 export interface MessageContext {
@@ -41,8 +42,6 @@ export interface EventConsumerOptions {
   /** Start from the earliest offset when the group has no committed offset (default false: latest). */
   fromBeginning?: boolean;
   retry?: Partial<RetryPolicy>;
-  /** Which handler errors are permanent (dead-letter now) or transient (retry); default: PermanentError is permanent. */
-  classifyError?: (error: unknown) => ErrorClass;
   /** Defaults to `shop.deadletter.v1`. */
   deadLetterTopic?: string;
   /** Partitions handled in parallel by this instance (default 1); order within a partition is always kept. */
@@ -62,7 +61,7 @@ export interface EventConsumerOptions {
 
 export interface ConsumerHealth {
   ok: boolean;
-  /** `running`, `joining`, `crashed: <message>` or `stopped`; for /readyz. */
+  /** `running`, `joining`, `retrying <where> (attempt n): <error>`, `crashed: <message>` or `stopped`; for /readyz. */
   detail: string;
 }
 
@@ -76,12 +75,14 @@ type Outcome = 'handled' | 'dead_lettered' | 'aborted';
 
 export async function startEventConsumer(options: EventConsumerOptions): Promise<EventConsumer> {
   const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-  const classify = options.classifyError ?? classifyError;
   const commitEvery = options.commitEvery ?? 100;
   const random = options.random ?? Math.random;
   const metrics = kafkaMetrics(options.registry);
   const stopping = new AbortController();
   let state: ConsumerHealth = { ok: false, detail: 'joining' };
+  // Messages whose handler is failing and being retried, by topic/partition: while any is, the
+  // consumer is not ready (it is stuck on something that may need people), ready again after.
+  const retrying = new Map<string, string>();
 
   const deadLetters = createEventProducer({
     client: options.client,
@@ -136,15 +137,25 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
         return 'handled';
       } catch (error) {
         metrics.handlerDuration.observe({ topic, outcome: 'error' }, (performance.now() - started) / 1000);
-        const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        if (classify(error) === 'permanent') return deadLetter(message, headers, { ...where, reason: 'handler-rejected', detail });
+        const detail = describeError(error);
+        if (classifyError(error) === 'permanent') return deadLetter(message, headers, { ...where, reason: 'handler-rejected', detail });
         if (attempt >= retry.maxAttempts) return deadLetter(message, headers, { ...where, reason: 'retries-exhausted', detail });
         if (stopping.signal.aborted) return 'aborted';
         metrics.handlerRetries.inc({ topic });
+        retrying.set(`${topic}[${partition}]`, `offset ${message.offset} (attempt ${attempt}): ${detail.slice(0, 300)}`);
         options.logger?.warn({ ...where, attempt, err: error }, 'handler failed, retrying');
         await pauseWithHeartbeat(backoffDelay(attempt, retry, random), heartbeat, stopping.signal);
         if (stopping.signal.aborted) return 'aborted';
       }
+    }
+  }
+
+  /** Handles one message; whatever the outcome, its partition is no longer retrying afterwards. */
+  async function handleTracked(batch: Batch, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<Outcome> {
+    try {
+      return await handle(batch, message, heartbeat);
+    } finally {
+      retrying.delete(`${batch.topic}[${batch.partition}]`);
     }
   }
 
@@ -166,7 +177,7 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
       try {
         for (const message of batch.messages) {
           if (!payload.isRunning() || payload.isStale() || stopping.signal.aborted) break;
-          const outcome = await handle(batch, message, heartbeat);
+          const outcome = await handleTracked(batch, message, heartbeat);
           if (outcome === 'aborted') break;
           metrics.consumed.inc({ topic, outcome });
           payload.resolveOffset(message.offset);
@@ -186,7 +197,11 @@ export async function startEventConsumer(options: EventConsumerOptions): Promise
   });
 
   return {
-    health: () => state,
+    health: () => {
+      if (!state.ok || retrying.size === 0) return state;
+      const [where, detail] = retrying.entries().next().value!;
+      return { ok: false, detail: `retrying ${where} ${detail}${retrying.size > 1 ? ` (and ${retrying.size - 1} more partitions)` : ''}` };
+    },
     async stop() {
       stopping.abort();
       await consumer.disconnect();

@@ -7,7 +7,7 @@ export { startEventConsumer } from './consumer.ts';
 export type { EventConsumer, EventConsumerOptions, EventHandler, MessageContext, ConsumerHealth } from './consumer.ts';
 export { ensureTopics, deleteTopics, checkKafka } from './admin.ts';
 export type { TopicSpec } from './admin.ts';
-export { PermanentError, classifyError, backoffDelay, DEFAULT_RETRY_POLICY } from './retry.ts';
+export { PermanentError, classifyError, describeError, backoffDelay, DEFAULT_RETRY_POLICY } from './retry.ts';
 export type { ErrorClass, RetryPolicy } from './retry.ts';
 export { deadLetterHeaders, normalizeHeaders } from './headers.ts';
 export type { DeadLetterOrigin } from './headers.ts';

@@ -34,6 +34,8 @@ const failuresLeft = new Map<string, number>();
 const handler: EventHandler = async (event, message) => {
   const session = event.type === 'shop.catalog.product.viewed' ? event.data.sessionId : undefined;
   if (session === 'reject') throw new PermanentError('product does not exist');
+  // What node-postgres throws for a unique violation, wrapped by the handler's own error.
+  if (session === 'duplicate') throw new Error('recording the view failed', { cause: Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' }) });
   const left = failuresLeft.get(event.id) ?? 0;
   if (left > 0) {
     failuresLeft.set(event.id, left - 1);
@@ -119,12 +121,13 @@ describe('event consumer', () => {
 
   it('dead-letters a message whose handler fails permanently, retries transient failures, and gives up after the retry budget', async () => {
     const rejected = productViewed('p-gone', 'reject');
+    const duplicate = productViewed('p-dup', 'duplicate');
     const flaky = productViewed('p-flaky');
     const hopeless = productViewed('p-hopeless');
     const after = productViewed('p-after');
     failuresLeft.set(flaky.id, 2);
     failuresLeft.set(hopeless.id, 1_000);
-    await producer.publish([rejected, flaky, hopeless, after]);
+    await producer.publish([rejected, duplicate, flaky, hopeless, after]);
 
     await waitFor('the message after them handled', () => seenIds().includes(after.id), { timeoutMs: 30_000 });
     expect(seen.find((s) => s.event.id === flaky.id)?.attempt).toBe(3);
@@ -134,6 +137,13 @@ describe('event consumer', () => {
     );
     expect((JSON.parse(String(letter.value)) as { id: string }).id).toBe(rejected.id);
     expect(letter.headers['dlq-detail']).toBe('PermanentError: product does not exist');
+    // A constraint violation (SQLSTATE class 23) would fail again on every retry: dead-lettered at once, with its SQLSTATE.
+    const constraint = await waitFor('constraint violation dead-lettered', () =>
+      deadLetters.records.find((record) => record.headers['dlq-reason'] === 'handler-rejected' && record.headers['dlq-detail']?.includes('SQLSTATE')),
+    );
+    expect((JSON.parse(String(constraint.value)) as { id: string }).id).toBe(duplicate.id);
+    expect(constraint.headers['dlq-detail']).toBe('Error: recording the view failed (SQLSTATE 23505)');
+    expect(seenIds()).not.toContain(duplicate.id);
     // A transient failure that outlives the retry budget (5 attempts) is dead-lettered too.
     const exhausted = await waitFor('hopeless message dead-lettered', () =>
       deadLetters.records.find((record) => record.headers['dlq-reason'] === 'retries-exhausted'),
@@ -152,7 +162,7 @@ describe('event consumer', () => {
         .reduce((total, v) => total + v.value, 0);
     expect(sum('kafka_handler_retries_total')).toBe(2 + 4);
     expect(sum('kafka_messages_dead_lettered_total', ['reason', 'unparseable'])).toBe(3);
-    expect(sum('kafka_messages_dead_lettered_total', ['reason', 'handler-rejected'])).toBe(1);
+    expect(sum('kafka_messages_dead_lettered_total', ['reason', 'handler-rejected'])).toBe(2);
     expect(sum('kafka_messages_dead_lettered_total', ['reason', 'retries-exhausted'])).toBe(1);
     expect(sum('kafka_messages_consumed_total', ['outcome', 'handled'])).toBe(seen.length);
   });
@@ -170,3 +180,56 @@ describe('event consumer', () => {
     expect(seenIds().slice(before)).toEqual([next.id]);
   });
 });
+
+describe('readiness while a message is retried', () => {
+  it('reports not ready while it retries a failing message (naming where and why), ready again once it succeeded', async () => {
+    const own = await createTestTopics('consumer-ready', 1);
+    let failing = true;
+    let heldAttempts = 0;
+    const handled: string[] = [];
+    const readiness = await startEventConsumer({
+      client: own.client,
+      groupId: `${groupId}-ready`,
+      topics: [own.topic],
+      registry: new Registry(),
+      fromBeginning: true,
+      deadLetterTopic: own.deadLetterTopic,
+      // Unbounded (the default): an outage is waited out, however long.
+      retry: { initialDelayMs: 20, maxDelayMs: 100 },
+      handler: async (event) => {
+        if (failing && event.subject === 'p-held') {
+          heldAttempts += 1;
+          throw new Error('database unavailable');
+        }
+        handled.push(event.subject);
+      },
+    });
+    const ownProducer = createEventProducer({ client: own.client, registry: new Registry(), topicOf: () => own.topic });
+    try {
+      await ownProducer.connect();
+      const first = productViewed('p-first');
+      await ownProducer.publish([first]);
+      await waitFor('joined and handled a message', () => handled.includes('p-first') && readiness.health().ok, { timeoutMs: 60_000 });
+      await ownProducer.publish([productViewed('p-held'), productViewed('p-behind')]);
+      const notReady = await waitFor('not ready while retrying', () => {
+        const health = readiness.health();
+        return !health.ok && health.detail.startsWith('retrying ') && health;
+      }, { timeoutMs: 30_000 });
+      expect(notReady.detail).toContain(`${own.topic}[0]`);
+      expect(notReady.detail).toContain('Error: database unavailable');
+      // Still not ready a few retries later, and the message behind it waits (order is kept).
+      await waitFor('several retries', () => heldAttempts >= 3, { timeoutMs: 30_000 });
+      expect(readiness.health().ok).toBe(false);
+      expect(handled).not.toContain('p-behind');
+      failing = false;
+      await waitFor('the held message and the one behind it handled', () => handled.includes('p-behind'), { timeoutMs: 30_000 });
+      expect(handled.slice(-2)).toEqual(['p-held', 'p-behind']);
+      expect(readiness.health()).toEqual({ ok: true, detail: 'running' });
+    } finally {
+      await readiness.stop();
+      await ownProducer.disconnect();
+      await own.cleanup();
+    }
+  });
+});
+
