@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Builds (once) the binaries of the local Kubernetes control plane with the Go module toolchain
 # and caches them under ~/.cache/shopwatch, keyed by version:
-#   k8s-<v>/  kube-apiserver, kube-controller-manager, kube-scheduler   (k8s.io/kubernetes)
+#   k8s-<v>/  kube-apiserver, kube-controller-manager, kube-scheduler,  (k8s.io/kubernetes)
+#             kubelet, kube-proxy
 #   etcd-<v>/ etcd                                                      (go.etcd.io/etcd/server/v3)
 #   kwok-<v>/ kwok                                                      (sigs.k8s.io/kwok)
+#   coredns-<v>/ coredns, crictl-<v>/ crictl    the real node's DNS and CRI debugging tool
 # and installs the pinned helm and kubectl (scripts/tools.sh). A second run builds nothing.
 #
 # Why a wrapper module: k8s.io/kubernetes (and etcd's server module) `replace` their sibling
@@ -95,15 +97,28 @@ build_etcd() {
   log "built etcd $ETCD_VERSION in $((SECONDS - start)) s"
 }
 
-build_kwok() {
-  [[ -x "$KWOK_DIR/kwok" ]] && return
+# go_install_cached DIR PACKAGE VERSION [BINARY]: `go install PACKAGE@VERSION` into DIR (a cache
+# directory keyed by version), once. Built into DIR.tmp and renamed, so an interrupted build never
+# leaves a half-filled DIR behind. Used for every tool taken straight from its own Go module.
+go_install_cached() {
+  local dir="$1" pkg="$2" version="$3" bin="${4:-${2##*/}}"
+  [[ -x "$dir/$bin" ]] && return
   need_go
   local start=$SECONDS
-  log "building kwok $KWOK_VERSION"
-  mkdir -p "$KWOK_DIR.tmp"
-  GOBIN="$KWOK_DIR.tmp" go install "${build_flags[@]}" -ldflags="-s -w" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
-  rm -rf "$KWOK_DIR" && mv "$KWOK_DIR.tmp" "$KWOK_DIR"
-  log "built kwok $KWOK_VERSION in $((SECONDS - start)) s"
+  log "building $bin $version ($pkg)"
+  rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+  GOBIN="$dir.tmp" go install "${build_flags[@]}" -ldflags="-s -w" "$pkg@$version"
+  rm -rf "$dir" && mv "$dir.tmp" "$dir"
+  log "built $bin $version in $((SECONDS - start)) s"
+}
+
+build_kwok() { go_install_cached "$KWOK_DIR" sigs.k8s.io/kwok/cmd/kwok "$KWOK_VERSION"; }
+
+# The real node's extras: CoreDNS (the cluster DNS, run as a Deployment) and crictl (to look at
+# containerd's pods and containers when debugging the node).
+build_node_tools() {
+  go_install_cached "$COREDNS_DIR" github.com/coredns/coredns "$COREDNS_VERSION" coredns
+  go_install_cached "$CRICTL_DIR" sigs.k8s.io/cri-tools/cmd/crictl "$CRICTL_VERSION"
 }
 
 # module_dir MODULE@VERSION: where the Go module cache holds that module's files.
@@ -150,10 +165,11 @@ crds() {
 }
 
 case "${1:-all}" in
-  all) "$here/../tools.sh" install; crds; build_etcd; build_kwok; kwok_stages; build_kube ;;
+  all) "$here/../tools.sh" install; crds; build_etcd; build_kwok; kwok_stages; build_kube; build_node_tools ;;
   crds) crds ;;
   kube) build_kube ;;
   etcd) build_etcd ;;
   kwok) build_kwok; kwok_stages ;;
-  *) log "usage: install.sh [all|kube|etcd|kwok|crds]"; exit 2 ;;
+  node) build_node_tools ;;
+  *) log "usage: install.sh [all|kube|etcd|kwok|crds|node]"; exit 2 ;;
 esac
