@@ -67,6 +67,14 @@ cluster-up: prereqs ## Start a local Kubernetes control plane with simulated nod
 cluster-down: ## Stop the local Kubernetes control plane
 	scripts/cluster/down.sh
 
+.PHONY: up
+up: deps ## The platform in Kubernetes with Helm (charts/shopwatch): kind where Docker exists, else the local cluster's real node
+	scripts/platform/up.sh
+
+.PHONY: down
+down: ## Remove what `make up` installed (kind: its cluster; local: the release and its namespace)
+	scripts/platform/down.sh
+
 .PHONY: dev-up
 dev-up: deps infra-up ## Start infra and every service in the background; waits until all are ready
 	scripts/dev/up.sh
