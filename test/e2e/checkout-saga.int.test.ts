@@ -9,7 +9,9 @@ import { metricValue, Shop, type OrderView } from './support/shop.ts';
 
 /** Orders' step timeout for every test but the one about step timeouts: a busy machine is not a failure. */
 const RELAXED_STEP_TIMEOUT_MS = 45_000;
-/** The step-timeout test restarts orders with this one. */
+/** Orders' budget for re-sending a step before the capture (its default). */
+const RELAXED_STEP_BUDGET_MS = 120_000;
+/** The step-timeout test restarts orders with this one (as timeout and budget). */
 const STEP_TIMEOUT_MS = 5_000;
 
 let shop: Shop;
@@ -144,7 +146,8 @@ describe('checkout saga', { timeout: 300_000 }, () => {
 
   it('cancels an order with step_timeout when inventory answers too late, and still releases what it reserved', async () => {
     const productId = await shop.createProduct({ stock: 6 });
-    await shop.restartService('orders', { SAGA_STEP_TIMEOUT_MS: String(STEP_TIMEOUT_MS) });
+    // Budget = timeout: the reserve is not re-sent (the pivot rule's re-sends are test/e2e/pivot's).
+    await shop.restartService('orders', { SAGA_STEP_TIMEOUT_MS: String(STEP_TIMEOUT_MS), SAGA_STEP_BUDGET_MS: String(STEP_TIMEOUT_MS) });
     await shop.setFaults('inventory', { inventory: { consumerDelayMs: STEP_TIMEOUT_MS + 4_000 } });
     let id: string;
     try {
@@ -161,7 +164,7 @@ describe('checkout saga', { timeout: 300_000 }, () => {
     expect(done).toMatchObject({ status: 'cancelled', reason: 'step_timeout', failedStep: 'reserve_stock' });
     // The late reservation is released by the compensation: nothing stays held.
     await expectStock(productId, { onHand: 6, reserved: 0 });
-    await shop.restartService('orders', { SAGA_STEP_TIMEOUT_MS: String(RELAXED_STEP_TIMEOUT_MS) });
+    await shop.restartService('orders', { SAGA_STEP_TIMEOUT_MS: String(RELAXED_STEP_TIMEOUT_MS), SAGA_STEP_BUDGET_MS: String(RELAXED_STEP_BUDGET_MS) });
   });
 
   it('psp unreachable: the breaker opens, orders fail fast with psp_unavailable; psp back: half-open, closed, confirmed', async () => {

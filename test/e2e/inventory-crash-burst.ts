@@ -1,0 +1,26 @@
+// By hand: issue 12's reproduction. A shop as real processes with orders at its defaults
+// (SAGA_STEP_TIMEOUT_MS 15 s, SAGA_STEP_BUDGET_MS 120 s), a burst of single-unit orders through
+// the gateway, inventory killed with SIGKILL after the 50th and started again a few seconds later.
+// Prints one line: accepted, confirmed, cancelled by reason, cancelled after capture, stock delta.
+//
+//   scripts/with-env.sh node test/e2e/inventory-crash-burst.ts
+//   BURST_ORDERS=120 BURST_KILL_AFTER=50 BURST_DOWN_MS=5000 (defaults)
+import { describeBurst, inventoryCrashBurst } from './support/crash-burst.ts';
+import { Shop } from './support/shop.ts';
+
+const orders = Number(process.env['BURST_ORDERS'] ?? 120);
+const killAfter = Number(process.env['BURST_KILL_AFTER'] ?? 50);
+const downMs = Number(process.env['BURST_DOWN_MS'] ?? 5_000);
+const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+
+const shop = await Shop.start({ label: 'burst', logLevel: 'warn' });
+let failed = false;
+try {
+  log(`shop up; ${orders} orders, inventory killed after ${killAfter}, down ${downMs} ms`);
+  const result = await inventoryCrashBurst(shop, { orders, killAfter, downMs, log });
+  process.stdout.write(`inventory crash burst: ${describeBurst(result)}\n`);
+  failed = result.confirmed !== result.accepted || result.stockDelta !== result.confirmedUnits;
+} finally {
+  await shop.stop();
+}
+process.exit(failed ? 1 : 0);
