@@ -167,3 +167,20 @@ describe('poison messages', () => {
     expect(Number(rows[0]?.n)).toBe(0);
   });
 });
+
+describe('the platform classifier on domain events', () => {
+  it('an event PostgreSQL refuses as data (SQLSTATE 22021, a NUL in the session id) is dead-lettered with the SQLSTATE; the partition keeps flowing', async () => {
+    // Valid for the contract (any 1–100 characters), refused by PostgreSQL's text type on every try.
+    const poison = viewed('sess-\u0000-poison');
+    const next = viewed('sess-after-poison');
+    await producer.publish([poison, next]);
+    await handled([next]);
+    const letter = await waitFor('the poison event dead-lettered', () => collector.records.find((r) => r.topic === deadLetterTopic && r.text?.includes(poison.id)), { timeoutMs: 30_000 });
+    expect(letter.headers['dlq-reason']).toBe('handler-rejected');
+    expect(letter.headers['dlq-detail']).toContain('SQLSTATE 22021');
+    expect(letter.headers['dlq-original-topic']).toBe(viewsTopic);
+    // Nothing of it was recorded: its transaction (inbox row included) rolled back.
+    const { rows } = await f.pool.query<{ n: string }>('SELECT count(*) AS n FROM inbox WHERE consumer_group = $1 AND event_id = $2', [group, poison.id]);
+    expect(Number(rows[0]?.n)).toBe(0);
+  });
+});

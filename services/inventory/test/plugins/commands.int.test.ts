@@ -249,3 +249,34 @@ describe('faults file', () => {
     }
   });
 });
+
+describe('the platform classifier on inventory commands', () => {
+  it('a command PostgreSQL refuses as data (SQLSTATE 22021, a NUL in the order id) is dead-lettered with the SQLSTATE; the partition keeps flowing', async () => {
+    const p = randomUUID();
+    await f.restock(p, 2);
+    const lettersBefore = deadLetters().length;
+    // Valid for the contract (any 1–100 characters), refused by PostgreSQL's text type on every try.
+    const poison = command('shop.inventory.stock.reserve', { orderId: `order-\u0000-${randomUUID()}`, items: [{ productId: p, quantity: 1 }], expiresAt: inAMinute() });
+    const good = command('shop.inventory.stock.reserve', { orderId: randomUUID(), items: [{ productId: p, quantity: 1 }], expiresAt: inAMinute() });
+    expect((await sendAndSettle(poison, good)).event.type).toBe('shop.inventory.stock.reserved');
+    const letter = await waitFor('the poison command dead-lettered', () => deadLetters().slice(lettersBefore).find((r) => r.text?.includes(poison.id)), { timeoutMs: 15_000 });
+    expect(letter.headers['dlq-reason']).toBe('handler-rejected');
+    expect(letter.headers['dlq-detail']).toContain('SQLSTATE 22021');
+    expect(repliesTo(poison.id)).toHaveLength(0);
+    expect(await stockRow(f.pool, p)).toEqual({ on_hand: 2, reserved: 1, available: 1 });
+  });
+
+  it('a commit re-sent under a new id after it was done answers committed again and takes the stock once', async () => {
+    const p = randomUUID();
+    await f.restock(p, 5);
+    const orderId = randomUUID();
+    const items = [{ productId: p, quantity: 2 }];
+    const reserve = command('shop.inventory.stock.reserve', { orderId, items, expiresAt: inAMinute() });
+    const commit = command('shop.inventory.stock.commit', { orderId });
+    const again = command('shop.inventory.stock.commit', { orderId });
+    await sendAndSettle(reserve, commit, again);
+    expect((await replyTo(commit.id)).event).toMatchObject({ type: 'shop.inventory.stock.committed', data: { items } });
+    expect((await replyTo(again.id)).event).toMatchObject({ type: 'shop.inventory.stock.committed', data: { commandId: again.id, items } });
+    expect(await stockRow(f.pool, p)).toEqual({ on_hand: 3, reserved: 0, available: 3 });
+  });
+});
