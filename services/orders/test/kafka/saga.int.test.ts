@@ -251,3 +251,25 @@ describe('messages that are not replies to a running saga', () => {
     expect(await f.metric('inbox_events_handled_total')).toBeGreaterThanOrEqual(handledBefore + 2);
   });
 });
+
+describe('the platform classifier on replies', () => {
+  it('a reply PostgreSQL refuses as data (SQLSTATE 22P05, a NUL in the audit detail) is dead-lettered with the SQLSTATE; the next reply on the partition is applied', async () => {
+    const order = await placeOrder(f);
+    const reserve = await f.command(order.id, 'shop.inventory.stock.reserve');
+    // Valid for the contract (product ids are any 1–100 characters), but jsonb refuses \u0000 on every try.
+    const poison = makeEvent(
+      'shop.inventory.stock.reservation-failed',
+      order.id,
+      { orderId: order.id, commandId: reserve.id, reason: 'out_of_stock', shortfall: [{ productId: 'p-\u0000', requested: 2, available: 0 }] },
+      { source: '/services/test', now: new Date() },
+    );
+    await f.send([poison, replies.reserved(reserve)]);
+    // The poison changed nothing; the good reply behind it moved the order on.
+    await orderAwaits(f, order.id, 'authorize_payment');
+    const letter = await waitFor('the poison reply dead-lettered', () => f.collector.records.find((r) => r.topic === f.topics.deadLetter && r.text?.includes(poison.id)));
+    expect(letter.headers[DEAD_LETTER_HEADERS.reason]).toBe('handler-rejected');
+    expect(letter.headers['dlq-detail']).toContain('SQLSTATE 22P05');
+    expect((await orderLog(f, order.id)).some((e) => e.eventId === poison.id)).toBe(false);
+  });
+});
+

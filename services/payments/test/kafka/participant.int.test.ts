@@ -275,3 +275,20 @@ describe('poison messages', () => {
     expect(deadLetters.every((r) => r.headers['dlq-original-topic'] === commandsTopic)).toBe(true);
   });
 });
+
+describe('the platform classifier on payments commands', () => {
+  it('a command PostgreSQL refuses as data (SQLSTATE 22021, a NUL in the order id) is dead-lettered with the SQLSTATE; the partition keeps flowing', async () => {
+    // Valid for the contract (order ids are any 1–100 characters), refused by PostgreSQL's text type on every try.
+    const poisonOrder = `order-\u0000-${Date.now().toString(36)}`;
+    const poison = authorizeCommand(poisonOrder, { idempotencyKey: `poison-${Date.now().toString(36)}` });
+    const next = authorizeCommand(newOrder());
+    await commands.publish([poison, next]);
+    expect((await replyTo(next)).event.type).toBe('shop.payments.payment.authorized');
+    const letter = await waitFor('the poison command dead-lettered', () => collector.records.find((r) => r.topic === deadLetterTopic && r.text?.includes(poison.id)), { timeoutMs: 30_000 });
+    expect(letter.headers['dlq-reason']).toBe('handler-rejected');
+    expect(letter.headers['dlq-detail']).toContain('SQLSTATE 22021');
+    expect(repliesTo(poison)).toHaveLength(0);
+    expect(pspAuthorizationsFor(poisonOrder)).toBe(0);
+  });
+});
+
