@@ -11,7 +11,8 @@ describe('payments contracts', () => {
     expect(topicFor('shop.payments.payment.authorize')).toBe('shop.payments.commands.v1');
     expect(topicFor('shop.payments.payment.capture')).toBe('shop.payments.commands.v1');
     expect(topicFor('shop.payments.payment.void')).toBe('shop.payments.commands.v1');
-    for (const type of ['authorized', 'authorization-failed', 'captured', 'capture-failed', 'voided', 'void-failed'] as const) {
+    expect(topicFor('shop.payments.payment.refund')).toBe('shop.payments.commands.v1');
+    for (const type of ['authorized', 'authorization-failed', 'captured', 'capture-failed', 'voided', 'void-failed', 'refunded', 'refund-failed'] as const) {
       expect(topicFor(`shop.payments.payment.${type}`)).toBe('shop.payments.events.v1');
     }
   });
@@ -44,5 +45,17 @@ describe('payments contracts', () => {
     expect(parseEvent(envelope({ orderId: 'o-1', reason: 'declined' })).ok).toBe(false);
     expect(parseEvent(envelope({ orderId: 'o-1', commandId, reason: 'Card Declined!' })).ok).toBe(false);
     expect(parseEvent(envelope({ orderId: 'o-1', commandId, reason: 'declined' })).ok).toBe(true);
+  });
+
+  it('carries a refund command and its replies; a refund reason is machine-readable', () => {
+    const refund = makeEvent('shop.payments.payment.refund', 'o-1', { orderId: 'o-1', reason: 'reservation_expired' }, { source, now });
+    expect(refund.data).toEqual({ orderId: 'o-1', reason: 'reservation_expired' });
+    const refunded = makeEvent('shop.payments.payment.refunded', 'o-1', { orderId: 'o-1', commandId, paymentId, amountCents: 2500, currency: 'EUR' }, { source, now });
+    expect(refunded.data.paymentId).toBe(paymentId);
+    expect(makeEvent('shop.payments.payment.refund-failed', 'o-1', { orderId: 'o-1', commandId, reason: 'not_captured' }, { source, now }).data.reason).toBe('not_captured');
+    const envelope = (data: unknown) => ({ id: commandId, type: 'shop.payments.payment.refund', source, time: now.toISOString(), subject: 'o-1', data });
+    expect(parseEvent(envelope({ orderId: 'o-1', reason: 'Because!' })).ok).toBe(false);
+    expect(parseEvent(envelope({ orderId: 'o-1' })).ok).toBe(false);
+    expect(parseEvent(envelope({ orderId: 'o-1', reason: 'x', amountCents: 5 })).ok).toBe(false);
   });
 });
