@@ -98,6 +98,8 @@ describe('every pod is secure by default', () => {
         expect(pod.securityContext?.seccompProfile?.type, where).toBe('RuntimeDefault');
         expect(pod.securityContext?.runAsNonRoot, where).toBe(true);
         expect(pod.securityContext?.runAsUser ?? 1, where).not.toBe(0);
+        // Docker-link variables (KAFKA_PORT=tcp://… for a Service named kafka) would pose as configuration.
+        if (ourChart(w)) expect(pod.enableServiceLinks, where).toBe(false);
         for (const volume of pod.volumes ?? []) {
           const types = Object.keys(volume).filter((k) => k !== 'name');
           expect(types.every((t) => ['configMap', 'emptyDir', 'secret', 'projected', 'persistentVolumeClaim', 'downwardAPI', 'ephemeral', 'csi'].includes(t)), `${where} volume ${volume.name}`).toBe(true);
