@@ -19,7 +19,7 @@ export { runService, startOrExit } from './http/run-service.ts';
 export type { RunOptions } from './http/run-service.ts';
 export { watchFaults, parseFaults } from './faults/faults.ts';
 export type { Faults, FaultsOptions } from './faults/faults.ts';
-export { issueToken, verifyToken, requireAuth } from './auth/jwt.ts';
+export { issueToken, verifyToken, requireAuth, isAuthGuard, AUTH_GUARD, type AuthGuard } from './auth/jwt.ts';
 export type { Principal, Role, JwtSettings } from './auth/jwt.ts';
 export { MeteredCache } from './cache/metered-cache.ts';
 export type { MeteredCacheOptions } from './cache/metered-cache.ts';

@@ -22,7 +22,7 @@ export function registerCategoryRoutes(app: App, ctx: CatalogContext): void {
 
   app.post(
     '/categories',
-    { preHandler: admin, schema: { tags, body: CategoryCreate, response: { 201: Category, 400: Problem, 401: Problem, 403: Problem, 409: Problem } } },
+    { onRequest: admin, schema: { tags, body: CategoryCreate, response: { 201: Category, 400: Problem, 401: Problem, 403: Problem, 409: Problem } } },
     async (request, reply) => {
       const category = await repo.createCategory(ctx.pool, request.body).catch(mapWriteError);
       return reply.code(201).header('location', `/categories/${category.id}`).send(category);
@@ -31,7 +31,7 @@ export function registerCategoryRoutes(app: App, ctx: CatalogContext): void {
 
   app.patch(
     '/categories/:id',
-    { preHandler: admin, schema: { tags, params: IdParams, body: CategoryUpdate, response: { 200: Category, 400: Problem, 401: Problem, 403: Problem, 404: Problem } } },
+    { onRequest: admin, schema: { tags, params: IdParams, body: CategoryUpdate, response: { 200: Category, 400: Problem, 401: Problem, 403: Problem, 404: Problem } } },
     async (request) => {
       const category = await repo.updateCategory(ctx.pool, request.params.id, request.body).catch(mapWriteError);
       if (!category) throw problems.notFound(`Category ${request.params.id}`);
@@ -41,7 +41,7 @@ export function registerCategoryRoutes(app: App, ctx: CatalogContext): void {
 
   app.delete(
     '/categories/:id',
-    { preHandler: admin, schema: { tags, params: IdParams, response: { 204: Type.Null(), 401: Problem, 403: Problem, 404: Problem, 409: Problem } } },
+    { onRequest: admin, schema: { tags, params: IdParams, response: { 204: Type.Null(), 401: Problem, 403: Problem, 404: Problem, 409: Problem } } },
     async (request, reply) => {
       const outcome = await repo.deleteCategory(ctx.pool, request.params.id);
       if (outcome === 'missing') throw problems.notFound(`Category ${request.params.id}`);

@@ -111,7 +111,7 @@ export function registerProductRoutes(app: App, ctx: CatalogContext): void {
 
   app.post(
     '/products',
-    { preHandler: admin, schema: { tags, body: ProductCreate, response: { 201: Product, 400: Problem, 401: Problem, 403: Problem, 409: Problem, 422: Problem } } },
+    { onRequest: admin, schema: { tags, body: ProductCreate, response: { 201: Product, 400: Problem, 401: Problem, 403: Problem, 409: Problem, 422: Problem } } },
     async (request, reply) => {
       const product = await withTransaction(ctx.pool, async (client) => {
         const created = await repo.createProduct(client, request.body).catch(mapWriteError);
@@ -125,7 +125,7 @@ export function registerProductRoutes(app: App, ctx: CatalogContext): void {
   app.patch(
     '/products/:id',
     {
-      preHandler: admin,
+      onRequest: admin,
       schema: {
         tags,
         params: IdParams,
@@ -153,7 +153,7 @@ export function registerProductRoutes(app: App, ctx: CatalogContext): void {
 
   app.delete(
     '/products/:id',
-    { preHandler: admin, schema: { tags, params: IdParams, response: { 204: Type.Null(), 401: Problem, 403: Problem, 404: Problem } } },
+    { onRequest: admin, schema: { tags, params: IdParams, response: { 204: Type.Null(), 401: Problem, 403: Problem, 404: Problem } } },
     async (request, reply) => {
       const { id } = request.params;
       const deleted = await withTransaction(ctx.pool, async (client) => {

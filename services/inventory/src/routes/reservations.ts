@@ -31,7 +31,7 @@ export function registerReservationRoutes(app: App, ctx: InventoryContext): void
 
   app.post(
     '/reservations',
-    { preHandler: admin, schema: { tags, body: ReserveRequest, response: { 200: Reservation, 201: Reservation, 400: Problem, ...auth, 409: Problem, 422: Problem } } },
+    { onRequest: admin, schema: { tags, body: ReserveRequest, response: { 200: Reservation, 201: Reservation, 400: Problem, ...auth, 409: Problem, 422: Problem } } },
     async (request, reply) => {
       const { orderId, items, expiresAt } = request.body;
       const now = ctx.now();
@@ -59,7 +59,7 @@ export function registerReservationRoutes(app: App, ctx: InventoryContext): void
 
   app.get(
     '/reservations/:orderId',
-    { preHandler: admin, schema: { tags, params: OrderIdParams, response: { 200: Reservation, 400: Problem, ...auth, 404: Problem } } },
+    { onRequest: admin, schema: { tags, params: OrderIdParams, response: { 200: Reservation, 400: Problem, ...auth, 404: Problem } } },
     async (request) => {
       const reservation = await store.getReservation(ctx.pool, request.params.orderId);
       if (!reservation) throw problems.notFound(`Reservation of order ${request.params.orderId}`);
@@ -69,7 +69,7 @@ export function registerReservationRoutes(app: App, ctx: InventoryContext): void
 
   app.post(
     '/reservations/:orderId/release',
-    { preHandler: admin, schema: { tags, params: OrderIdParams, body: ReleaseRequest, response: { 200: ReleaseResult, 400: Problem, ...auth } } },
+    { onRequest: admin, schema: { tags, params: OrderIdParams, body: ReleaseRequest, response: { 200: ReleaseResult, 400: Problem, ...auth } } },
     async (request) => {
       const outcome = await withTransaction(ctx.pool, (client) => ctx.operations.release(client, { orderId: request.params.orderId, reason: request.body.reason }));
       ctx.operations.countRelease(outcome);
@@ -79,7 +79,7 @@ export function registerReservationRoutes(app: App, ctx: InventoryContext): void
 
   app.post(
     '/reservations/:orderId/commit',
-    { preHandler: admin, schema: { tags, params: OrderIdParams, response: { 200: Reservation, 400: Problem, ...auth, 404: Problem, 409: Problem } } },
+    { onRequest: admin, schema: { tags, params: OrderIdParams, response: { 200: Reservation, 400: Problem, ...auth, 404: Problem, 409: Problem } } },
     async (request) => {
       const outcome = await withTransaction(ctx.pool, (client) => ctx.operations.commit(client, { orderId: request.params.orderId }));
       ctx.operations.countCommit(outcome);

@@ -27,7 +27,7 @@ export function registerStockRoutes(app: App, ctx: InventoryContext): void {
 
   app.put(
     '/stock/:productId',
-    { preHandler: admin, schema: { tags, params: ProductIdParams, body: StockCount, response: { 200: Stock, 400: Problem, 401: Problem, 403: Problem, 409: Problem } } },
+    { onRequest: admin, schema: { tags, params: ProductIdParams, body: StockCount, response: { 200: Stock, 400: Problem, 401: Problem, 403: Problem, 409: Problem } } },
     async (request) => {
       const { onHand, lowStockThreshold } = request.body;
       const outcome = await withTransaction(ctx.pool, (client) => ctx.operations.countStock(client, { productId: request.params.productId, onHand, lowStockThreshold }));
@@ -43,7 +43,7 @@ export function registerStockRoutes(app: App, ctx: InventoryContext): void {
 
   app.post(
     '/stock/:productId/restock',
-    { preHandler: admin, schema: { tags, params: ProductIdParams, body: Restock, response: { 200: Stock, 400: Problem, 401: Problem, 403: Problem, 422: Problem } } },
+    { onRequest: admin, schema: { tags, params: ProductIdParams, body: Restock, response: { 200: Stock, 400: Problem, 401: Problem, 403: Problem, 422: Problem } } },
     async (request) => {
       const { quantity, lowStockThreshold } = request.body;
       try {

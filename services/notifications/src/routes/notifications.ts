@@ -28,7 +28,7 @@ export function registerNotificationRoutes(app: App, ctx: { pool: Pool; jwt: Jwt
   app.get(
     '/notifications',
     {
-      preHandler: requireAuth(ctx.jwt),
+      onRequest: requireAuth(ctx.jwt),
       schema: {
         tags: ['notifications'],
         summary: 'Notification history, newest first, in keyset pages (shoppers: their own; admins: anyone).',

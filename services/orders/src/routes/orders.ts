@@ -92,7 +92,7 @@ export function registerOrderRoutes(app: App, ctx: OrdersContext): void {
   app.post(
     '/orders',
     {
-      preHandler: signedIn,
+      onRequest: signedIn,
       schema: {
         tags,
         summary: 'Place an order: items are priced at catalog, then the checkout saga runs (202; poll GET /orders/:id).',
@@ -167,14 +167,14 @@ export function registerOrderRoutes(app: App, ctx: OrdersContext): void {
 
   app.get(
     '/orders/:id',
-    { preHandler: signedIn, schema: { tags, summary: 'One order (its owner or an admin).', params: IdParams, response: { 200: Order, 400: Problem, 401: Problem, 404: Problem } } },
+    { onRequest: signedIn, schema: { tags, summary: 'One order (its owner or an admin).', params: IdParams, response: { 200: Order, 400: Problem, 401: Problem, 404: Problem } } },
     async (request) => visibleOrder(request, request.params.id),
   );
 
   app.get(
     '/orders/:id/events',
     {
-      preHandler: signedIn,
+      onRequest: signedIn,
       schema: { tags, summary: "The order's audit log, oldest first.", params: IdParams, response: { 200: OrderLog, 400: Problem, 401: Problem, 404: Problem } },
     },
     async (request) => {
@@ -186,7 +186,7 @@ export function registerOrderRoutes(app: App, ctx: OrdersContext): void {
   app.get(
     '/orders',
     {
-      preHandler: signedIn,
+      onRequest: signedIn,
       schema: {
         tags,
         summary: "The caller's orders, newest first (keyset pagination); admins may pass userId.",

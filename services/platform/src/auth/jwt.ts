@@ -57,9 +57,23 @@ export async function verifyToken(settings: JwtSettings, token: string): Promise
   }
 }
 
-/** preHandler: requires a valid bearer token, and `role` if given; sets request.principal. */
-export function requireAuth(settings: JwtSettings, role?: Role) {
-  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+/** Marks the hooks made by {@link requireAuth}, so the app factory can check where they run. */
+export const AUTH_GUARD: unique symbol = Symbol('shopwatch.auth-guard');
+
+export type AuthGuard = ((request: FastifyRequest, reply: FastifyReply) => Promise<void>) & { [AUTH_GUARD]: Role | 'signed-in' };
+
+export function isAuthGuard(hook: unknown): hook is AuthGuard {
+  return typeof hook === 'function' && AUTH_GUARD in hook;
+}
+
+/**
+ * A route's `onRequest` hook: requires a valid bearer token, and `role` if given; sets
+ * request.principal. It must run in `onRequest`, before the body is read and validated (the app
+ * factory refuses it anywhere later): otherwise a caller without a token would be told the
+ * route's body schema by its validation errors.
+ */
+export function requireAuth(settings: JwtSettings, role?: Role): AuthGuard {
+  const guard = async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const header = request.headers.authorization;
     const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header) : null;
     if (!match?.[1]) throw problems.unauthorized();
@@ -67,4 +81,5 @@ export function requireAuth(settings: JwtSettings, role?: Role) {
     if (role && principal.role !== role) throw problems.forbidden(`This action needs the ${role} role.`);
     request.principal = principal;
   };
+  return Object.assign(guard, { [AUTH_GUARD]: role ?? ('signed-in' as const) });
 }

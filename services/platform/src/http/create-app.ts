@@ -13,6 +13,7 @@ import { fieldErrors, validatorCompiler } from './validation.ts';
 import { PROBLEM_CONTENT_TYPE, ProblemError, problemForStatus, type Problem } from './problem.ts';
 import { Readiness } from './readiness.ts';
 import { drainRequestBody } from './oversize-body.ts';
+import { isAuthGuard } from '../auth/jwt.ts';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -66,6 +67,19 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+
+  // Authentication runs before the body is read: a guard (requireAuth) in a later hook is a
+  // mistake caught at start-up, and a guarded route says so in the OpenAPI document.
+  app.addHook('onRoute', (route) => {
+    const hooksOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : value ? [value] : []);
+    for (const phase of ['preParsing', 'preValidation', 'preHandler'] as const) {
+      if (hooksOf(route[phase]).some(isAuthGuard)) {
+        throw new Error(`${String(route.method)} ${route.url}: requireAuth must be an onRequest hook (found in ${phase}), so that authentication answers before validation`);
+      }
+    }
+    const guard = hooksOf(route.onRequest).find(isAuthGuard);
+    if (guard) route.schema = { ...route.schema, security: [{ bearer: [] }] };
   });
 
   // While shutting down, responses to requests still in flight tell keep-alive clients to close
@@ -122,6 +136,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     openapi: {
       openapi: '3.1.0',
       info: { title: options.service, version: options.version ?? '0.1.0', description: options.description ?? '' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     },
   });
 

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, createLogger, ProblemError, type App } from '../../src/index.ts';
+import { createApp, createLogger, issueToken, ProblemError, requireAuth, type App } from '../../src/index.ts';
 
 const lines: string[] = [];
 const sink = new Writable({
@@ -127,5 +127,60 @@ describe('createApp', () => {
     const doc = (await app.inject({ url: '/openapi.json' })).json<{ openapi: string; paths: Record<string, unknown> }>();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(['/items', '/items/{id}']);
+  });
+});
+
+describe('authentication before validation', () => {
+  const jwt = { secret: 'create-app-test-secret-of-at-least-32-chars' };
+  const quiet = () => createLogger({ service: 'auth-test', level: 'silent', destination: sink });
+  const Body = Type.Object({ name: Type.String({ minLength: 1 }) }, { additionalProperties: false });
+
+  it('answers 401 to a request without a token whatever its body, and validates once authenticated', async () => {
+    const guarded = await createApp({ service: 'auth-test', logger: quiet() });
+    guarded.post('/things', { onRequest: requireAuth(jwt, 'admin'), schema: { body: Body } }, async (request) => ({ name: request.body.name }));
+    await guarded.ready();
+    try {
+      for (const payload of ['{"nope": 1}', '{broken', JSON.stringify({ name: 'ok' })]) {
+        const res = await guarded.inject({ method: 'POST', url: '/things', payload, headers: { 'content-type': 'application/json' } });
+        expect(res.statusCode, payload).toBe(401);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.json()).not.toHaveProperty('errors');
+      }
+      const token = await issueToken(jwt, { subject: 'u-1', role: 'admin' });
+      const invalid = await guarded.inject({ method: 'POST', url: '/things', payload: '{"nope": 1}', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } });
+      expect(invalid.statusCode).toBe(400);
+      const customer = await issueToken(jwt, { subject: 'u-2', role: 'customer' });
+      const forbidden = await guarded.inject({ method: 'POST', url: '/things', payload: '{"nope": 1}', headers: { 'content-type': 'application/json', authorization: `Bearer ${customer}` } });
+      expect(forbidden.statusCode).toBe(403);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('marks guarded routes with the bearer scheme in the OpenAPI document, and only those', async () => {
+    const documented = await createApp({ service: 'auth-test', logger: quiet() });
+    documented.post('/things', { onRequest: requireAuth(jwt), schema: { body: Body } }, async () => ({}));
+    documented.get('/public', async () => ({}));
+    await documented.ready();
+    try {
+      const doc = (await documented.inject({ url: '/openapi.json' })).json<{
+        paths: Record<string, Record<string, { security?: unknown }>>;
+        components: { securitySchemes: Record<string, unknown> };
+      }>();
+      expect(doc.paths['/things']?.['post']?.security).toEqual([{ bearer: [] }]);
+      expect(doc.paths['/public']?.['get']?.security).toBeUndefined();
+      expect(doc.components.securitySchemes['bearer']).toMatchObject({ type: 'http', scheme: 'bearer' });
+    } finally {
+      await documented.close();
+    }
+  });
+
+  it.each(['preParsing', 'preValidation', 'preHandler'] as const)('refuses a guard in %s at start-up', async (phase) => {
+    const misplaced = await createApp({ service: 'auth-test', logger: quiet() });
+    try {
+      expect(() => misplaced.post('/things', { [phase]: requireAuth(jwt), schema: { body: Body } }, async () => ({}))).toThrow(/onRequest/);
+    } finally {
+      await misplaced.close();
+    }
   });
 });

@@ -37,7 +37,7 @@ export function registerShipmentRoutes(app: App, ctx: ShippingContext): void {
 
   app.get(
     '/shipments/:id',
-    { preHandler: signedIn, schema: { tags, summary: 'One shipment with its tracking history (signed in).', params: IdParams, response: { 200: ShipmentView, 400: Problem, 401: Problem, 404: Problem } } },
+    { onRequest: signedIn, schema: { tags, summary: 'One shipment with its tracking history (signed in).', params: IdParams, response: { 200: ShipmentView, 400: Problem, 401: Problem, 404: Problem } } },
     async (request) => {
       const shipment = await store.getShipment(ctx.pool, request.params.id);
       if (!shipment) throw problems.notFound(`Shipment ${request.params.id}`);
@@ -47,7 +47,7 @@ export function registerShipmentRoutes(app: App, ctx: ShippingContext): void {
 
   app.get(
     '/shipments',
-    { preHandler: admin, schema: { tags, summary: 'Shipments, newest first, by order and status (admins).', querystring: ListQuery, response: { 200: ShipmentPage, 400: Problem, 401: Problem, 403: Problem } } },
+    { onRequest: admin, schema: { tags, summary: 'Shipments, newest first, by order and status (admins).', querystring: ListQuery, response: { 200: ShipmentPage, 400: Problem, 401: Problem, 403: Problem } } },
     async (request) => {
       const { orderId, status, limit, cursor } = request.query;
       const position = cursor === undefined ? undefined : decodeKeysetCursor(cursor);

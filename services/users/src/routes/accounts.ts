@@ -87,7 +87,7 @@ export function registerAccountRoutes(app: App, ctx: UsersContext): void {
 
   app.get(
     '/me',
-    { preHandler: signedIn, schema: { tags: ['profile'], summary: 'The signed-in account', response: { 200: User, 401: Problem, 404: Problem } } },
+    { onRequest: signedIn, schema: { tags: ['profile'], summary: 'The signed-in account', response: { 200: User, 401: Problem, 404: Problem } } },
     async (request) => {
       const user = await repo.getUser(ctx.pool, request.principal!.subject);
       if (!user) throw problems.notFound('The account');
@@ -97,7 +97,7 @@ export function registerAccountRoutes(app: App, ctx: UsersContext): void {
 
   app.patch(
     '/me',
-    { preHandler: signedIn, schema: { tags: ['profile'], summary: 'Change the display name', body: ProfileUpdate, response: { 200: User, 400: Problem, 401: Problem, 404: Problem } } },
+    { onRequest: signedIn, schema: { tags: ['profile'], summary: 'Change the display name', body: ProfileUpdate, response: { 200: User, 400: Problem, 401: Problem, 404: Problem } } },
     async (request) => {
       const displayName = displayNameOrThrow(request.body.displayName);
       const user = await repo.updateDisplayName(ctx.pool, request.principal!.subject, displayName, ctx.now());
