@@ -60,9 +60,9 @@ export function captureDecision(status: PaymentStatus): StepDecision {
  */
 export function voidDecision(status: PaymentStatus): StepDecision {
   switch (status) {
+    // Refunded: the money went back already; nothing is held, which is all a void asks for.
     case 'voided':
     case 'declined':
-    // The money went back already: nothing is held, which is all a void asks for.
     case 'refunded':
       return { action: 'done' };
     case 'authorized':
