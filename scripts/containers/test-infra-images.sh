@@ -3,6 +3,7 @@
 #   localhost/shopwatch/postgres-test:15, localhost/shopwatch/redis-test:7.0,
 #   localhost/shopwatch/kafka-test:<the Kafka version scripts/infra uses>
 #   scripts/containers/test-infra-images.sh [postgres|redis|kafka ...]   (default: all three)
+#   scripts/containers/test-infra-images.sh env    print the testkit's image settings (eval-able)
 #
 # Each image is two steps, each skipped when its inputs are unchanged:
 #   1. a Debian root filesystem made with mmdebstrap from Debian's packages, imported into
@@ -11,6 +12,8 @@
 #      input (rootfs, Dockerfile directory, this script, for Kafka the jars' names and sizes).
 # The images honour the official images' contracts: images/infra/README.md.
 set -euo pipefail
+# Failures inside $(...) (ensure_rootfs runs in one) must stop the build too.
+shopt -s inherit_errexit
 SCRIPTS="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$SCRIPTS/../.." && pwd)"
 # shellcheck source=env.sh
@@ -95,7 +98,9 @@ ensure_rootfs() {
   log "$name: making the root filesystem with mmdebstrap ($(packages "$name"))" >&2
   mkdir -p "$STAGING"
   # Documentation, manual pages and translations are never read in a test container.
+  # (update-alternatives in OpenJDK's postinst still needs the man1 directory to exist.)
   mmdebstrap --quiet --variant=minbase --include="$(packages "$name")" \
+    --essential-hook='mkdir -p "$1"/usr/share/man/man1' \
     --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
     --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-exclude=/usr/share/info/*' \
     "${hooks[@]}" "$(suite)" "$STAGING/$name-rootfs.tar" "${sources[@]}" </dev/null >&2
@@ -147,6 +152,13 @@ build() {
   rm -rf "$context"
   log "$image built in $((SECONDS - started))s ($(podman image inspect --format '{{.Size}}' "$image" | numfmt --to=iec) )"
 }
+
+if [[ "${1:-}" == env ]]; then
+  echo "export SHOPWATCH_POSTGRES_IMAGE=$(image_name postgres)"
+  echo "export SHOPWATCH_REDIS_IMAGE=$(image_name redis)"
+  echo "export SHOPWATCH_KAFKA_IMAGE=$(image_name kafka)"
+  exit 0
+fi
 
 names=("$@")
 ((${#names[@]})) || names=(postgres redis kafka)
