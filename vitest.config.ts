@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 // Three projects:
 // - `unit`: pure logic, no infrastructure (*.test.ts);
@@ -11,6 +11,29 @@ import { defineConfig } from 'vitest/config';
 // fail a healthy test); test/kit/src/flaky-reporter.ts names every test that needed the retry.
 const INFRA_RETRY = 1;
 
+// `integration-containers` exists only with SHOPWATCH_TEST_INFRA=containers (`make test-containers`):
+// the platform's integration tests, and the kit's proof that they really ran in containers
+// (*.containers.test.ts), against PostgreSQL, Kafka and Redis that test/kit/src/global-setup.ts
+// starts once through testcontainers. The default (local processes) projects stay as they are.
+const containersProjects: TestProjectInlineConfiguration[] =
+  process.env['SHOPWATCH_TEST_INFRA'] === 'containers'
+    ? [
+        {
+          extends: true,
+          test: {
+            name: 'integration-containers',
+            include: ['services/platform/test/**/*.int.test.ts', 'test/kit/test/**/*.containers.test.ts'],
+            exclude: ['**/node_modules/**'],
+            globalSetup: ['test/kit/src/global-setup.ts'],
+            testTimeout: 60_000,
+            hookTimeout: 120_000,
+            maxWorkers: 2,
+            retry: INFRA_RETRY,
+          },
+        },
+      ]
+    : [];
+
 export default defineConfig({
   test: {
     reporters: ['default', './test/kit/src/flaky-reporter.ts'],
@@ -20,7 +43,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['**/test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/*.int.test.ts', '**/*.disruptive.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.int.test.ts', '**/*.disruptive.test.ts', '**/*.containers.test.ts'],
         },
       },
       {
@@ -47,6 +70,7 @@ export default defineConfig({
           retry: INFRA_RETRY,
         },
       },
+      ...containersProjects,
     ],
   },
 });

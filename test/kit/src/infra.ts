@@ -52,8 +52,14 @@ export function infraEnv(): InfraEnv {
     databaseUrl: get('DATABASE_URL'),
     kafkaBrokers: get('KAFKA_BROKERS').split(',').map((b) => b.trim()).filter(Boolean),
     redisUrl: get('REDIS_URL'),
-    prometheusUrl: get('PROMETHEUS_URL').replace(/\/+$/, ''),
-    prometheusTargetsDir: get('PROMETHEUS_TARGETS_DIR'),
+    // Read when used: the containers mode (SHOPWATCH_TEST_INFRA=containers) starts no Prometheus,
+    // and the tests it runs never ask for one.
+    get prometheusUrl() {
+      return get('PROMETHEUS_URL').replace(/\/+$/, '');
+    },
+    get prometheusTargetsDir() {
+      return get('PROMETHEUS_TARGETS_DIR');
+    },
   };
 }
 
