@@ -44,8 +44,17 @@ test-integration: deps infra-up cluster-up ## Integration tests against real Pos
 	scripts/with-env.sh vitest run --project integration
 	scripts/with-env.sh vitest run --project disruptive
 
+.PHONY: test-containers
+test-containers: deps prereqs ## The platform's integration tests against PostgreSQL, Kafka and Redis in containers (testcontainers on podman; images built here)
+	scripts/containers/test-infra-images.sh
+	scripts/containers/podman-service.sh start
+	@# The service stops (and reaps this checkout's containers) whether the tests pass or not.
+	status=0; eval "$$(scripts/containers/podman-service.sh env)"; eval "$$(scripts/containers/test-infra-images.sh env)"; \
+	  SHOPWATCH_TEST_INFRA=containers vitest run --project integration-containers || status=$$?; \
+	  scripts/containers/podman-service.sh stop; exit $$status
+
 .PHONY: test
-test: lint typecheck test-unit test-integration ## Everything CI runs: lint, typecheck, unit and integration tests
+test: lint typecheck test-unit test-integration test-containers ## Everything CI runs: lint, typecheck, unit, integration and containers-mode tests
 
 .PHONY: prereqs
 prereqs: ## Install missing Debian packages (PostgreSQL, Redis, Prometheus, Java, Maven, ...)
