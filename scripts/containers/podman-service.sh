@@ -53,7 +53,7 @@ reap() {
   ids="$(podman ps -aq --filter "label=$LABEL")"
   if [[ -n "$ids" ]]; then
     # shellcheck disable=SC2086 # one id per word
-    podman rm -f -t 2 $ids >/dev/null
+    podman rm -f -v -t 2 $ids >/dev/null
     log "removed $(wc -w <<<"$ids") leftover test container(s) of this checkout"
   fi
 }
