@@ -192,6 +192,11 @@ describe('bad input generated from OpenAPI', () => {
       const wrong: string[] = [];
       for (const c of cases) {
         const outcome = await send(p.url, c, undefined).catch(() => send(p.url, c, undefined));
+        // A URL the router cannot match to the route (malformed encoding, a segment over the
+        // length limit, `..` resolving elsewhere) is refused before any route runs: nothing of the
+        // route's schema can leak, so that answer is as right as the 401.
+        const refusedByRouter = [400, 404, 414].includes(outcome.status) && /URL is malformed|No route for|path segment is too long/.test(outcome.body);
+        if (refusedByRouter) continue;
         if (outcome.status !== 401 || !outcome.contentType.startsWith('application/problem+json')) wrong.push(`${c.name}: ${outcome.status} ${outcome.body.slice(0, 200)}`);
       }
       console.log(`unauthenticated ${service.name}: ${guarded.size} guarded operations, ${cases.length} cases, ${wrong.length} not 401`);
