@@ -85,6 +85,7 @@ describe('orders process', () => {
 
   it.each([
     [{ SAGA_STEP_TIMEOUT_MS: 'soon' }, 'SAGA_STEP_TIMEOUT_MS'],
+    [{ SAGA_STEP_BUDGET_MS: '50' }, 'SAGA_STEP_BUDGET_MS'],
     [{ CATALOG_URL: 'not a url' }, 'CATALOG_URL'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
     [{ INVENTORY_COMMANDS_TOPIC: 'Bad Topic!' }, 'INVENTORY_COMMANDS_TOPIC'],

@@ -46,6 +46,8 @@ beforeAll(async () => {
       CONSUMER_GROUP: `${base}-group`,
       KAFKA_TOPIC_PARTITIONS: '1',
       SAGA_STEP_TIMEOUT_MS: '15000',
+      // Budget = timeout: the unanswered reserve is given up (and released) at its first timeout.
+      SAGA_STEP_BUDGET_MS: '15000',
       SAGA_SWEEP_INTERVAL_MS: '200',
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
