@@ -69,11 +69,11 @@ infra-down: ## Stop the local infrastructure (data stays in .local/)
 	scripts/infra/down.sh
 
 .PHONY: cluster-up
-cluster-up: prereqs ## Start a local Kubernetes control plane with simulated nodes (writes .local/kubeconfig)
+cluster-up: prereqs ## Start a local Kubernetes control plane with simulated nodes and a real node (writes .local/kubeconfig)
 	scripts/cluster/up.sh
 
 .PHONY: cluster-down
-cluster-down: ## Stop the local Kubernetes control plane
+cluster-down: ## Stop the local Kubernetes control plane and the real node (its pods, mounts, bridge, iptables chains)
 	scripts/cluster/down.sh
 
 .PHONY: up

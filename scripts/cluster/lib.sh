@@ -4,6 +4,7 @@
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 . "$here/versions.sh"
+. "$here/../node/lib.sh"
 
 # Loopback ports, chosen away from the other local infrastructure (see docs/local-infra.md).
 ETCD_PORT=52379
@@ -20,7 +21,9 @@ PKI="$CLUSTER_DIR/pki"
 RUN_DIR="$CLUSTER_DIR/run"
 LOG_DIR="$root/.local/logs"
 KUBECONFIG_FILE="$root/.local/kubeconfig"
-COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+# In start order; down.sh stops them in reverse. The real node's (containerd, kubelet, kube-proxy)
+# are defined in scripts/node/lib.sh.
+COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok "${NODE_COMPONENTS[@]}")
 
 log() { echo "cluster: $*" >&2; }
 die() { echo "cluster: error: $*" >&2; exit 1; }
@@ -29,6 +32,7 @@ bin_of() {
   case "$1" in
     etcd) echo "$ETCD_DIR/etcd" ;;
     kwok) echo "$KWOK_DIR/kwok" ;;
+    containerd | kubelet | kube-proxy) node_bin_of "$1" ;;
     kube-*) echo "$KUBE_DIR/$1" ;;
     *) die "unknown component '$1' (one of: ${COMPONENTS[*]})" ;;
   esac
@@ -41,10 +45,13 @@ port_of() {
     kube-controller-manager) echo "$KCM_PORT" ;;
     kube-scheduler) echo "$SCHEDULER_PORT" ;;
     kwok) echo "$KWOK_PORT" ;;
+    containerd | kubelet | kube-proxy) node_port_of "$1" ;;
   esac
 }
 
-# Sets ARGS to the arguments of one component. Everything listens on 127.0.0.1 only.
+# Sets ARGS to the arguments of one component. Everything listens on 127.0.0.1 only, except the
+# API server while the real node runs: its pods reach it on the node IP (iptables chains of
+# scripts/node/up.sh admit only loopback and the pod bridge).
 args_of() {
   case "$1" in
     etcd)
@@ -60,8 +67,15 @@ args_of() {
       # allow-privileged so that Pod Security admission, not this flag, is what stops privileged pods.
       # shutdown-send-retry-after: on SIGTERM, drain requests then close within ~2 s; by default
       # the server waits 60 s for open watch connections, which makes ctl.sh restart slow.
+      # kubelet-*: logs, exec and port-forward reach the real node's kubelet by its InternalIP
+      # (its name is in no DNS), with a client certificate, verifying kubelet's serving cert.
+      local bind=127.0.0.1
+      node_enabled && bind=0.0.0.0
       ARGS=(--etcd-servers="http://127.0.0.1:$ETCD_PORT" \
-        --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$APISERVER_PORT" \
+        --bind-address="$bind" --advertise-address="$(node_enabled && echo "$NODE_IP" || echo 127.0.0.1)" \
+        --secure-port="$APISERVER_PORT" \
+        --kubelet-preferred-address-types=InternalIP --kubelet-certificate-authority="$PKI/ca.crt" \
+        --kubelet-client-certificate="$PKI/apiserver-kubelet-client.crt" --kubelet-client-key="$PKI/apiserver-kubelet-client.key" \
         --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \
         --client-ca-file="$PKI/ca.crt" \
         --authorization-mode=Node,RBAC --enable-admission-plugins=NodeRestriction \
@@ -94,6 +108,7 @@ args_of() {
         --bind-address=127.0.0.1 --secure-port="$SCHEDULER_PORT" --cert-dir="$CLUSTER_DIR/kube-scheduler" \
         --leader-elect=false --profiling=false --pod-max-in-unschedulable-pods-duration=10s)
       ;;
+    containerd | kubelet | kube-proxy) node_args_of "$1" ;;
     kwok)
       ARGS=(--kubeconfig="$CLUSTER_DIR/kwok.kubeconfig" --config="$CLUSTER_DIR/kwok.yaml" \
         --server-address="127.0.0.1:$KWOK_PORT" --manage-all-nodes=false \
@@ -112,6 +127,7 @@ healthy() {
       curl -sf --max-time 3 --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" \
         "https://127.0.0.1:$port/readyz" >/dev/null ;;
     kube-controller-manager | kube-scheduler) curl -skf --max-time 2 "https://127.0.0.1:$port/healthz" >/dev/null ;;
+    containerd | kubelet | kube-proxy) node_healthy "$1" ;;
     kwok) curl -sf --max-time 2 "http://127.0.0.1:$port/healthz" >/dev/null ;;
   esac
 }
@@ -120,13 +136,16 @@ healthy() {
 # API server while another starts the cluster) would otherwise race to start the same program.
 # The lock is released when the calling script exits; started components never inherit it.
 # (fd 9; a first-time build inside up.sh can hold it for minutes, hence the long wait.)
+# A script run by one that holds the lock (scripts/node/up.sh from up.sh) inherits it.
 lock_cluster() {
+  [[ "${SHOPWATCH_CLUSTER_LOCKED:-}" == "$$:$CLUSTER_DIR" || "${SHOPWATCH_CLUSTER_LOCKED:-}" == "$PPID:$CLUSTER_DIR" ]] && return 0
   mkdir -p "$CLUSTER_DIR"
   exec 9>"$CLUSTER_DIR/.lock"
   if ! flock -n 9; then
     log "waiting for another cluster operation (up/down/ctl) to finish"
     flock -w 1800 9 || die "gave up after 30 min waiting for .local/cluster/.lock"
   fi
+  export SHOPWATCH_CLUSTER_LOCKED="$$:$CLUSTER_DIR"
 }
 
 pid_file() { echo "$RUN_DIR/$1.pid"; }
@@ -182,9 +201,15 @@ start_component() {
   bin="$(bin_of "$name")"
   [[ -x "$bin" ]] || die "$bin is missing; run scripts/cluster/install.sh"
   pid="$(pid_of "$name")"
-  # After a version bump the old binary may still be running: replace it.
+  args_of "$name"
+  # After a version bump the old binary may still be running: replace it. The same when its
+  # arguments changed (e.g. the API server once the real node is switched on or off).
   if [[ -n "$pid" && "$(exe_of "$pid")" != "$(readlink -f "$bin")" ]]; then
     log "$name (pid $pid) runs $(exe_of "$pid"), not $bin: restarting it"
+    stop_component "$name"
+    pid=""
+  elif [[ -n "$pid" && "$(tr '\0' '\n' <"/proc/$pid/cmdline" | tail -n +2)" != "$(printf '%s\n' "${ARGS[@]}")" ]]; then
+    log "$name (pid $pid) runs with other arguments: restarting it"
     stop_component "$name"
     pid=""
   fi
@@ -192,10 +217,9 @@ start_component() {
     log "$name already running (pid $pid)"
   else
     port="$(port_of "$name")"
-    port_in_use "$port" && die "port $port (for $name) is taken: $(port_owner "$port")"
+    [[ -n "$port" ]] && port_in_use "$port" && die "port $port (for $name) is taken: $(port_owner "$port")"
     mkdir -p "$RUN_DIR" "$LOG_DIR"
     [[ "$name" == kwok ]] && release_node_leases
-    args_of "$name"
     # setsid: the component outlives the shell (and a Ctrl-C in it) that ran `make cluster-up`.
     setsid "$bin" "${ARGS[@]}" >>"$LOG_DIR/$name.log" 2>&1 </dev/null 9>&- &
     pid=$!

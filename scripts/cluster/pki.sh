@@ -6,7 +6,9 @@
 #   ca.crt/key          the cluster CA: signs serving certs and client certs, read by clients
 #   apiserver.crt/key   serving cert for 127.0.0.1:56443 (and the in-cluster service names)
 #   <user>.crt/key      client certs: admin (system:masters), kube-controller-manager,
-#                       kube-scheduler (their RBAC identities) and kwok (system:masters)
+#                       kube-scheduler (their RBAC identities), kwok (system:masters), the real
+#                       node's kubelet and kube-proxy, apiserver-kubelet-client
+#   kubelet-serving.*   kubelet's serving cert on the node IP (the API server verifies it)
 #   sa.key/sa.pub       signs and verifies ServiceAccount tokens (TokenRequest API)
 #   front-proxy-*       aggregation layer: CA and the API server's client cert towards APIServices
 set -euo pipefail
@@ -55,12 +57,23 @@ if [[ ! -f "$PKI/front-proxy-client.crt" ]]; then
   rm -f "$PKI/front-proxy-client.csr" "$PKI/front-proxy-client.ext"
 fi
 
+# The node IP joined the names once pods reached the API server there: an older cert is redone.
+if [[ -f "$PKI/apiserver.crt" ]] && ! openssl x509 -in "$PKI/apiserver.crt" -noout -ext subjectAltName | grep -q "IP Address:$NODE_IP"; then
+  rm -f "$PKI/apiserver.crt" "$PKI/apiserver.key"
+fi
 leaf apiserver "/CN=kube-apiserver" "extendedKeyUsage=serverAuth" \
-  "subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
+  "subjectAltName=IP:127.0.0.1,IP:$NODE_IP,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
 leaf admin "/O=system:masters/CN=shopwatch-admin" "extendedKeyUsage=clientAuth"
 leaf kube-controller-manager "/CN=system:kube-controller-manager" "extendedKeyUsage=clientAuth"
 leaf kube-scheduler "/CN=system:kube-scheduler" "extendedKeyUsage=clientAuth"
 leaf kwok "/O=system:masters/CN=kwok-controller" "extendedKeyUsage=clientAuth"
+# The real node: kubelet's identity (the Node authorizer admits system:node:<name> to its own
+# node and pods), its serving cert on the node IP, kube-proxy's identity (bound to
+# system:node-proxier by default), and the API server's client cert towards kubelets.
+leaf kubelet "/O=system:nodes/CN=system:node:$NODE_NAME" "extendedKeyUsage=clientAuth"
+leaf kubelet-serving "/CN=$NODE_NAME" "extendedKeyUsage=serverAuth" "subjectAltName=IP:$NODE_IP,DNS:$NODE_NAME"
+leaf kube-proxy "/CN=system:kube-proxy" "extendedKeyUsage=clientAuth"
+leaf apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" "extendedKeyUsage=clientAuth"
 
 if [[ ! -f "$PKI/sa.key" ]]; then
   openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$PKI/sa.key" 2>/dev/null
@@ -94,4 +107,4 @@ EOF
 }
 
 kubeconfig "$KUBECONFIG_FILE" admin
-for c in kube-controller-manager kube-scheduler kwok; do kubeconfig "$CLUSTER_DIR/$c.kubeconfig" "$c"; done
+for c in kube-controller-manager kube-scheduler kwok kubelet kube-proxy; do kubeconfig "$CLUSTER_DIR/$c.kubeconfig" "$c"; done

@@ -2,7 +2,9 @@
 # Starts the local Kubernetes control plane on loopback and waits until it is usable:
 #   etcd :52379 → kube-apiserver :56443 → kube-controller-manager :50257, kube-scheduler :50259
 #   → kwok (simulated nodes; pods scheduled to them become Running and Ready)
-# then applies the Prometheus Operator and grafana-operator CRDs and waits for Ready nodes.
+# then applies the Prometheus Operator and grafana-operator CRDs and waits for Ready nodes,
+# then starts the real node (scripts/node/up.sh: containerd, kubelet, kube-proxy, CoreDNS;
+# SHOPWATCH_REAL_NODE=0 leaves it out).
 # Writes .local/kubeconfig (admin). Idempotent: running components (pid files under
 # .local/cluster/run) are left alone. Logs: .local/logs/<component>.log. Stop: down.sh.
 set -euo pipefail
@@ -28,14 +30,22 @@ EOF
 } >"$CLUSTER_DIR/kwok.yaml.tmp"
 mv "$CLUSTER_DIR/kwok.yaml.tmp" "$CLUSTER_DIR/kwok.yaml"
 
+# The node's network and iptables chains come first: with the real node, the API server listens
+# beyond loopback, and only the chains keep it from the machine's other interfaces.
+node_enabled && "$root/scripts/node/up.sh" network
 start_component etcd 30
 start_component kube-apiserver 90
 start_component kube-controller-manager 60
 start_component kube-scheduler 60
 start_component kwok 60
 
-# Fake nodes: kwok manages the ones annotated kwok.x-k8s.io/node=fake. No taints, so every
-# workload (charts included) schedules onto them without tolerations.
+# Fake nodes: kwok manages the ones annotated kwok.x-k8s.io/node=fake. While the real node runs,
+# they carry the taint shopwatch.dev/simulated=true:NoSchedule, so workloads go to the real node
+# unless they tolerate it (tests that want simulated pods: simulatedNodePlacement in the testkit).
+# With SHOPWATCH_REAL_NODE=0 the taint is dropped (server-side apply removes what we no longer
+# set), and every workload schedules onto them as before.
+taints=""
+node_enabled && taints="  taints: [{ key: $SIMULATED_TAINT, value: \"true\", effect: NoSchedule }]"
 nodes=""
 for ((i = 0; i < KWOK_NODES; i++)); do
   nodes+="$(cat <<EOF
@@ -54,6 +64,8 @@ metadata:
     node-role.kubernetes.io/agent: ""
     topology.kubernetes.io/zone: zone-$((i % 2))
     type: kwok
+spec:
+$taints
 status:
   allocatable: { cpu: "16", memory: 64Gi, pods: "110", ephemeral-storage: 100Gi }
   capacity: { cpu: "16", memory: 64Gi, pods: "110", ephemeral-storage: 100Gi }
@@ -88,5 +100,6 @@ until kubectl_admin get serviceaccount default -n default >/dev/null 2>&1; do
   sleep 0.2
 done
 
-log "ready in $((SECONDS - start)) s: Kubernetes $KUBE_VERSION at https://127.0.0.1:$APISERVER_PORT, $KWOK_NODES kwok nodes"
+node_enabled && "$root/scripts/node/up.sh" all
+log "ready in $((SECONDS - start)) s: Kubernetes $KUBE_VERSION at https://127.0.0.1:$APISERVER_PORT, $KWOK_NODES kwok nodes$(node_enabled && echo ", real node $NODE_NAME")"
 log "KUBECONFIG=.local/kubeconfig  (kubectl and helm are in .local/bin; stop with make cluster-down)"

@@ -6,4 +6,5 @@ export * from './kafka.ts';
 export * from './otlp.ts';
 export * from './infra.ts';
 export * from './k8s.ts';
+export * from './node.ts';
 export * from './openapi-fuzz.ts';
