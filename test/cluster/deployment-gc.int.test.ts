@@ -2,7 +2,17 @@
 // lets the garbage collector remove what the deployment and replicaset controllers created.
 import { describe, expect, it } from 'vitest';
 import type { V1Deployment } from '@kubernetes/client-node';
-import { api, apply, deleteObject, kube, useNamespace, waitFor, waitForDeploymentAvailable, waitForGone } from '@shopwatch/testkit';
+import {
+  api,
+  apply,
+  deleteObject,
+  kube,
+  simulatedNodePlacement,
+  useNamespace,
+  waitFor,
+  waitForDeploymentAvailable,
+  waitForGone,
+} from '@shopwatch/testkit';
 
 const ns = useNamespace('deploy-gc');
 
@@ -18,6 +28,8 @@ function deployment(namespace: string): V1Deployment {
       template: {
         metadata: { labels },
         spec: {
+          // The image is made up: only a simulated node "runs" it.
+          ...simulatedNodePlacement(),
           securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } },
           containers: [
             {

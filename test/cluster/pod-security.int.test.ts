@@ -2,7 +2,7 @@
 // admits one that meets the restricted profile.
 import { describe, expect, it } from 'vitest';
 import type { V1Pod } from '@kubernetes/client-node';
-import { api, apiRejection, kube, useNamespace, waitForCondition } from '@shopwatch/testkit';
+import { api, apiRejection, kube, simulatedNodePlacement, useNamespace, waitForCondition } from '@shopwatch/testkit';
 
 const ns = useNamespace('psa-restricted', {
   labels: { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'latest' },
@@ -14,6 +14,8 @@ function pod(name: string, secure: boolean): V1Pod {
     kind: 'Pod',
     metadata: { name },
     spec: {
+      // The image is made up: only a simulated node "runs" it.
+      ...simulatedNodePlacement(),
       securityContext: secure ? { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } } : {},
       containers: [
         {

@@ -1,7 +1,7 @@
 // Simulated storage: claims of the default StorageClass (kwok-volume) are provisioned and bound
 // by kwok, so StatefulSets with volumeClaimTemplates (databases, brokers in charts) become ready.
 import { describe, expect, it } from 'vitest';
-import { api, applyManifests, kube, useNamespace, waitFor } from '@shopwatch/testkit';
+import { SIMULATED_NODE_TAINT, api, applyManifests, kube, useNamespace, waitFor } from '@shopwatch/testkit';
 
 const ns = useNamespace('storage');
 
@@ -19,6 +19,9 @@ spec:
   template:
     metadata: { labels: { app: db } }
     spec:
+      # The image is made up and kwok binds the claims: a simulated node "runs" it.
+      nodeSelector: { type: kwok }
+      tolerations: [{ key: ${SIMULATED_NODE_TAINT}, operator: Exists, effect: NoSchedule }]
       containers:
       - name: db
         image: registry.example/db:1.0.0

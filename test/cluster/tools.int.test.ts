@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { helm, kubectl, useNamespace, waitForDeploymentAvailable } from '@shopwatch/testkit';
+import { helm, kubectl, simulatedNodePlacement, useNamespace, waitForDeploymentAvailable } from '@shopwatch/testkit';
 
 const ns = useNamespace('tools');
 
@@ -21,7 +21,13 @@ describe('pinned kubectl and helm', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'shopwatch-chart-'));
     try {
       await helm(['create', path.join(dir, 'hello')]);
-      await helm(['install', 'hello', path.join(dir, 'hello'), '-n', ns.name, '--wait', '--timeout', '90s']);
+      // helm create's chart runs nginx, which the real node does not have: simulated nodes.
+      const placement = simulatedNodePlacement();
+      await helm([
+        'install', 'hello', path.join(dir, 'hello'), '-n', ns.name, '--wait', '--timeout', '90s',
+        '--set-json', `nodeSelector=${JSON.stringify(placement.nodeSelector)}`,
+        '--set-json', `tolerations=${JSON.stringify(placement.tolerations)}`,
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
