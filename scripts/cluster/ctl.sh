@@ -3,14 +3,15 @@
 # that need the API server to go away and come back while a client keeps running.
 #
 #   ctl.sh status                      every component: pid, port, healthy or not
-#   ctl.sh stop|start|restart NAME     NAME: etcd kube-apiserver kube-controller-manager kube-scheduler kwok
+#   ctl.sh stop|start|restart NAME     NAME: etcd kube-apiserver kube-controller-manager kube-scheduler kwok,
+#                                      or the real node's containerd kubelet kube-proxy (pods keep running)
 #                                      (start and restart return once NAME is healthy again)
 #   ctl.sh logs NAME [N]               the last N (default 50) lines of NAME's log
 #   ctl.sh pids                        NAME=PID for every running component
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 known() { [[ " ${COMPONENTS[*]} " == *" $1 "* ]] || { log "unknown component '$1' (one of: ${COMPONENTS[*]})"; exit 2; }; }
 
 cmd="${1:-}"; name="${2:-}"
@@ -19,7 +20,8 @@ case "$cmd" in
     for c in "${COMPONENTS[@]}"; do
       pid="$(pid_of "$c")"
       if [[ -z "$pid" ]]; then state="stopped"; elif healthy "$c"; then state="healthy"; else state="unhealthy"; fi
-      printf '%-24s pid=%-8s port=%-6s %s\n' "$c" "${pid:--}" "$(port_of "$c")" "$state"
+      port="$(port_of "$c")"
+      printf '%-24s pid=%-8s port=%-6s %s\n' "$c" "${pid:--}" "${port:--}" "$state"
     done ;;
   pids) for c in "${COMPONENTS[@]}"; do pid="$(pid_of "$c")"; [[ -n "$pid" ]] && echo "$c=$pid"; done; true ;;
   stop) known "$name"; lock_cluster; stop_component "$name" ;;
