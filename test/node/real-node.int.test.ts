@@ -190,10 +190,19 @@ describe.skipIf(!realNodeEnabled())('the real node', () => {
     expect(pulled.phase).toBe('Pending');
     expect(pulled.node).toBe(REAL_NODE_NAME);
     // The pull was tried against the blackhole (scripts/node/up.sh), not the registry.
-    const events = await api(
-      kube().core.listNamespacedEvent({ namespace: ns.name, fieldSelector: 'involvedObject.name=pull,reason=Failed' }),
+    const blackholed = await waitFor(
+      'a Failed event of pod pull naming the blackhole 127.0.0.1:9',
+      async () => {
+        const events = await api(
+          kube().core.listNamespacedEvent({ namespace: ns.name, fieldSelector: 'involvedObject.name=pull,reason=Failed' }),
+        );
+        const messages = events.items.map((e) => e.message ?? '');
+        const found = messages.find((m) => m.includes('127.0.0.1:9'));
+        if (found) return found;
+        throw new Error(messages.length > 0 ? messages.join('\n') : 'no Failed event yet');
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
     );
-    const messages = events.items.map((e) => e.message ?? '');
-    expect(messages.some((m) => m.includes('127.0.0.1:9')), messages.join('\n')).toBe(true);
+    expect(blackholed).toContain('127.0.0.1:9');
   }, 180_000);
 });
