@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 setup_apt() {
   local packages=(postgresql redis-server prometheus openssl curl ca-certificates unzip procps psmisc default-jre-headless maven chromium
-    podman buildah mmdebstrap containerd runc containernetworking-plugins iptables conntrack socat uidmap)
+    podman buildah mmdebstrap containerd runc containernetworking-plugins iptables conntrack socat uidmap gcc libc6-dev)
   local missing=() p
   for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   ((${#missing[@]})) || return 0
