@@ -42,9 +42,9 @@ start_component kwok 60
 # Fake nodes: kwok manages the ones annotated kwok.x-k8s.io/node=fake. While the real node runs,
 # they carry the taint shopwatch.dev/simulated=true:NoSchedule, so workloads go to the real node
 # unless they tolerate it (tests that want simulated pods: simulatedNodePlacement in the testkit).
-# With SHOPWATCH_REAL_NODE=0 the taint is dropped (server-side apply removes what we no longer
-# set), and every workload schedules onto them as before.
-taints=""
+# With SHOPWATCH_REAL_NODE=0 the list is emptied, and every workload schedules onto them as
+# before. (The node controller writes taints too, so the list is set, not left out, and forced.)
+taints="  taints: []"
 node_enabled && taints="  taints: [{ key: $SIMULATED_TAINT, value: \"true\", effect: NoSchedule }]"
 nodes=""
 for ((i = 0; i < KWOK_NODES; i++)); do
@@ -77,7 +77,7 @@ status:
 EOF
 )"$'\n'
 done
-kubectl_admin apply --server-side --field-manager=shopwatch-cluster-up -f - <<<"$nodes" >/dev/null
+kubectl_admin apply --server-side --force-conflicts --field-manager=shopwatch-cluster-up -f - <<<"$nodes" >/dev/null
 # The default StorageClass whose claims kwok provisions and binds at once (PVCs of StatefulSets
 # and charts become Bound; nothing is stored anywhere).
 kubectl_admin apply --server-side --field-manager=shopwatch-cluster-up -f "$KWOK_DIR/storage-class.yaml" >/dev/null
