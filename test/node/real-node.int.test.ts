@@ -88,8 +88,16 @@ describe.skipIf(!realNodeEnabled())('the real node', () => {
     expect(status?.state?.running).toBeDefined();
     expect(status?.containerID).toMatch(/^containerd:\/\//);
     // The process in the pod answers on the pod IP: the readiness the probe saw is catalog's own.
-    const response = await fetch(`http://${pod?.status?.podIP}:8080/readyz`, { signal: AbortSignal.timeout(10_000) });
-    expect(response.status).toBe(200);
+    const readyz = await waitFor(
+      'catalog /readyz on its pod IP answering 200',
+      async () => {
+        const response = await fetch(`http://${pod?.status?.podIP}:8080/readyz`, { signal: AbortSignal.timeout(10_000) });
+        if (response.status === 200) return response.status;
+        throw new Error(`status ${response.status}: ${await response.text()}`);
+      },
+      { timeoutMs: 60_000, intervalMs: 1_000 },
+    );
+    expect(readyz).toBe(200);
   }, 300_000);
 
   it('resolves the Service name through CoreDNS from another pod, which gets an answer', async () => {
@@ -99,11 +107,13 @@ describe.skipIf(!realNodeEnabled())('the real node', () => {
       import { lookup } from 'node:dns/promises';
       const short = await lookup('catalog');
       const full = await lookup('catalog.${ns.name}.svc.cluster.local');
-      const response = await fetch('http://catalog:8080/readyz', { signal: AbortSignal.timeout(20000) });
+      const response = await fetch('http://catalog:8080/livez', { signal: AbortSignal.timeout(20000) });
       console.log(JSON.stringify({ short: short.address, full: full.address, status: response.status }));
     `;
-    await apply(scriptPod('dns-client', script), { namespace: ns.name });
-    const { phase, log } = await finishedPod('dns-client');
+    // A new pod per attempt: a retried test must not read the finished pod of the first one.
+    const name = `dns-client-${randomBytes(3).toString('hex')}`;
+    await apply(scriptPod(name, script), { namespace: ns.name });
+    const { phase, log } = await finishedPod(name);
     expect(phase, log).toBe('Succeeded');
     const answer = JSON.parse(log.trim().split('\n').at(-1) ?? '{}') as { short?: string; full?: string; status?: number };
     expect(answer).toEqual({ short: service.spec?.clusterIP, full: service.spec?.clusterIP, status: 200 });
