@@ -40,7 +40,7 @@ test-unit: deps ## Unit tests (pure logic, no infrastructure)
 	vitest run --project unit
 
 .PHONY: test-integration
-test-integration: deps infra-up cluster-up ## Integration tests against real PostgreSQL, Kafka, Redis, Prometheus and Kubernetes
+test-integration: deps infra-up cluster-up images ## Integration tests against real PostgreSQL, Kafka, Redis, Prometheus and Kubernetes
 	scripts/with-env.sh vitest run --project integration
 	scripts/with-env.sh vitest run --project disruptive
 
@@ -115,6 +115,14 @@ bench-rss: deps infra-up ## Idle and under-load RSS of every service process (JS
 .PHONY: bench-checkout
 bench-checkout: deps infra-up ## Benchmark the checkout saga: orders/s reaching confirmed/cancelled and p50/p99 POST → terminal
 	scripts/with-env.sh node bench/checkout/run.ts
+
+.PHONY: images
+images: prereqs ## Build every service image and the operator's with buildah on a Node base made here (localhost/shopwatch/<name>:dev); loads them onto the local node if it runs
+	scripts/images/build.sh
+
+.PHONY: bench-images
+bench-images: prereqs ## Image targets as measured/target: warm rebuild after touching one service (≤ 30 s), own layers per image (≤ 60 MB), base (≤ 200 MB)
+	bench/images.sh
 
 .PHONY: operator-run
 operator-run: deps cluster-up ## Run the operator locally against .local/kubeconfig (installs the CRD first)
