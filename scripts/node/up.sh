@@ -221,6 +221,19 @@ YAML
   return 0
 }
 
+# kube-proxy and kubelet put their jumps at the top of INPUT and FORWARD (KUBE-FORWARD accepts
+# masquerade-marked packets, KUBE-NODEPORTS node ports): ours go back in front of them, so what
+# may reach pods and the node IP is decided by our chains first.
+chains_first() {
+  local hook chain
+  for hook in INPUT:$CHAIN_INPUT FORWARD:$CHAIN_FORWARD; do
+    chain="${hook#*:}" hook="${hook%%:*}"
+    [[ "$(iptables -w -S "$hook" | sed -n 2p)" == "-A $hook -j $chain" ]] && continue
+    while iptables -w -D "$hook" -j "$chain" 2>/dev/null; do :; done
+    iptables -w -I "$hook" 1 -j "$chain"
+  done
+}
+
 # A component whose configuration changed is restarted (pods keep running: containerd's shims
 # hold the containers), otherwise started if it is not running.
 start_node_component() {
@@ -280,6 +293,7 @@ case "$1" in
     kubectl_admin wait --for=condition=Ready --timeout=120s "node/$NODE_NAME" >/dev/null \
       || { kubectl_admin describe node "$NODE_NAME" | tail -n 30 >&2; die "node $NODE_NAME not Ready (see .local/logs/kubelet.log)"; }
     start_node_component kube-proxy 60
+    chains_first
     coredns_up
     log "node $NODE_NAME ready in $((SECONDS - started)) s (pods on $POD_CIDR, DNS $CLUSTER_DNS; crictl: scripts/node/crictl.sh)"
     ;;
