@@ -214,7 +214,10 @@ describe('against the local API server', () => {
     await applyManifests(readFileSync(path.join(crdDir, 'serviceobservabilities.observability.shopwatch.dev.yaml'), 'utf8'));
     await waitForCrdEstablished('serviceobservabilities.observability.shopwatch.dev', { timeoutMs: 30_000 });
     for (const { name, file } of ciValues) {
-      const { stdout } = await helm(['template', RELEASE, chartDir, '--namespace', ns.name, '-f', file], { kubeconfig: '/dev/null' });
+      // A release name of its own: the operator's ClusterRole(Binding) names carry it, and cluster-scoped
+      // objects of another install (e.g. `make up`'s release `shop`) must not be touched.
+      const release = `render-${ns.name.slice(-6)}`;
+      const { stdout } = await helm(['template', release, chartDir, '--namespace', ns.name, '-f', file], { kubeconfig: '/dev/null' });
       const result = await kubectl(['apply', '--server-side', '--dry-run=server', '--field-manager=chart-render-test', '-n', ns.name, '-f', '-'], {
         input: stdout,
         allowFailure: true,
@@ -288,7 +291,7 @@ describe('NetworkPolicies (evaluated over the rendered policies)', () => {
       }
     }
     expect(needs.length).toBeGreaterThan(20);
-    needs.push(['db-init', 'postgresql', 5432]);
+    needs.push(['db-init', 'postgresql', 5432], ['seed', 'postgresql', 5432]);
     const failures: string[] = [];
     const check = (from: Endpoint, to: Endpoint, port: number, expected: boolean, protocol = 'TCP') => {
       const verdict = connection(policies(), from, to, port, protocol);

@@ -97,6 +97,10 @@ false` on one service would silently keep the default.) Args: root, name. Return
 {{- .Values.jwt.existingSecret | default (include "shopwatch.componentName" (dict "root" . "name" "jwt")) }}
 {{- end }}
 
+{{- define "shopwatch.adminSecretName" -}}
+{{- .Values.admin.existingSecret | default (include "shopwatch.componentName" (dict "root" . "name" "admin")) }}
+{{- end }}
+
 {{- define "shopwatch.postgresSecretName" -}}
 {{- .Values.postgresql.auth.existingSecret | default (include "shopwatch.componentName" (dict "root" . "name" "postgresql")) }}
 {{- end }}
@@ -156,21 +160,7 @@ no password is ever written into a Deployment. Args: root, name.
 {{- $root := .root }}
 {{- $svc := index $root.Values.services .name }}
 {{- if $svc.database }}
-{{- if $root.Values.postgresql.enabled }}
-- name: DATABASE_PASSWORD
-  valueFrom:
-    secretKeyRef:
-      name: {{ include "shopwatch.postgresSecretName" $root }}
-      key: {{ .name }}-password
-- name: DATABASE_URL
-  value: "postgres://{{ .name }}:$(DATABASE_PASSWORD)@{{ include "shopwatch.componentName" (dict "root" $root "name" "postgresql") }}:5432/{{ include "shopwatch.databaseName" .name }}"
-{{- else }}
-- name: DATABASE_URL
-  valueFrom:
-    secretKeyRef:
-      name: {{ required "postgresql.enabled=false needs externalDatabase.existingSecret (one DATABASE_URL per service, keyed by service name)" $root.Values.externalDatabase.existingSecret }}
-      key: {{ .name }}
-{{- end }}
+{{- include "shopwatch.databaseEnv" . }}
 {{- end }}
 {{- if $svc.kafka }}
 - name: KAFKA_BROKERS
@@ -218,4 +208,31 @@ no password is ever written into a Deployment. Args: root, name.
       protocol: UDP
     - port: 53
       protocol: TCP
+{{- end }}
+
+{{/* DATABASE_URL of a service (its password spliced in from the Secret). Args: root, name. */}}
+{{- define "shopwatch.databaseEnv" -}}
+{{- $root := .root }}
+{{- if $root.Values.postgresql.enabled }}
+- name: DATABASE_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "shopwatch.postgresSecretName" $root }}
+      key: {{ .name }}-password
+- name: DATABASE_URL
+  value: "postgres://{{ .name }}:$(DATABASE_PASSWORD)@{{ include "shopwatch.componentName" (dict "root" $root "name" "postgresql") }}:5432/{{ include "shopwatch.databaseName" .name }}"
+{{- else }}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ required "postgresql.enabled=false needs externalDatabase.existingSecret (one DATABASE_URL per service, keyed by service name)" $root.Values.externalDatabase.existingSecret }}
+      key: {{ .name }}
+{{- end }}
+{{- end }}
+
+{{/* Non-empty when some enabled service loads demo data (seed Jobs exist). */}}
+{{- define "shopwatch.seeding" -}}
+{{- range $name, $svc := .Values.services }}
+{{- if and $svc.enabled $svc.seed $svc.database }}yes{{ end }}
+{{- end }}
 {{- end }}

@@ -1,0 +1,125 @@
+// charts/shopwatch installed for real on the local cluster's real node (kubelet + containerd),
+// into a namespace that enforces Pod Security `restricted`: every pod Running and Ready on the
+// real node, the database Job done, and a checkout through `kubectl port-forward` to the gateway
+// Service that reaches `confirmed`. Images are the ones built here (values-local.yaml).
+// Skipped only when SHOPWATCH_REAL_NODE=0 (no node that runs pods).
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { V1Job, V1Pod } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, helm, kube, listObjects, useNamespace, waitFor } from '@shopwatch/testkit';
+import { chartDir, repoRoot } from './support/chart.ts';
+import { portForward, type PortForward } from './support/port-forward.ts';
+
+const run = promisify(execFile);
+const realNode = process.env.SHOPWATCH_REAL_NODE !== '0';
+const RELEASE = 'shop';
+const SERVICES = ['gateway', 'users', 'catalog', 'inventory', 'orders', 'payments', 'psp', 'shipping', 'notifications', 'support', 'analytics', 'storefront', 'loadgen'];
+/** 13 services, PostgreSQL, Kafka, Redis and the operator. */
+const LONG_RUNNING_PODS = SERVICES.length + 4;
+
+if (!realNode) {
+  describe('charts/shopwatch on the real node', () => {
+    it.skip('skipped: SHOPWATCH_REAL_NODE=0 — the local cluster has no node that runs pods', () => undefined);
+  });
+}
+
+describe.skipIf(!realNode)('charts/shopwatch installed on the real node', () => {
+  const ns = useNamespace('chart-install', {
+    labels: { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'latest' },
+  });
+  let gateway: PortForward | undefined;
+
+  beforeAll(async () => {
+    // The images must be in the node's containerd (pull policy Never): ours from `make images`,
+    // the infrastructure's stand-ins from the test-infra build (each step skips what is current).
+    const kafkaVersion = (await run('bash', ['-c', '. scripts/infra/lib.sh && echo "$KAFKA_VERSION"'], { cwd: repoRoot })).stdout.trim();
+    await run(path.join(repoRoot, 'scripts/containers/test-infra-images.sh'), [], { cwd: repoRoot, timeout: 900_000 });
+    const images = [...SERVICES, 'operator'].map((name) => `localhost/shopwatch/${name}:dev`);
+    images.push('localhost/shopwatch/postgres-test:15', 'localhost/shopwatch/redis-test:7.0', `localhost/shopwatch/kafka-test:${kafkaVersion}`);
+    await run(path.join(repoRoot, 'scripts/node/load-images.sh'), images, { cwd: repoRoot, timeout: 600_000 }).catch((error: unknown) => {
+      throw new Error(`loading the images into the node failed (run \`make images\` first): ${(error as { stderr?: string }).stderr ?? String(error)}`);
+    });
+  }, 1_200_000);
+
+  afterAll(async () => {
+    await gateway?.close();
+    if (!process.env.KEEP_TEST_NAMESPACES) await helm(['uninstall', RELEASE, '-n', ns.name, '--timeout', '120s'], { allowFailure: true });
+  }, 180_000);
+
+  it('installs, and every pod becomes Running and Ready on the real node', async () => {
+    const started = Date.now();
+    await helm(['install', RELEASE, chartDir, '-n', ns.name, '-f', path.join(chartDir, 'values-local.yaml'), '--set', 'loadgen.rate=0.2'], {
+      timeoutMs: 180_000,
+    });
+    const realNodes = new Set(
+      (await api(kube().core.listNode({}))).items.filter((n) => n.metadata?.labels?.type !== 'kwok').map((n) => n.metadata?.name ?? ''),
+    );
+    expect(realNodes.size).toBeGreaterThan(0);
+    const describePod = (p: V1Pod) => {
+      const waiting = [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]
+        .map((c) => c.state?.waiting?.reason ?? (c.state?.terminated ? `${c.name} exited ${c.state.terminated.exitCode}` : c.ready ? '' : `${c.name} not ready`))
+        .filter(Boolean);
+      return `${p.metadata?.name ?? ''} ${p.status?.phase ?? ''}${waiting.length ? ` (${waiting.join(', ')})` : ''}`;
+    };
+    const pods = await waitFor(
+      `${LONG_RUNNING_PODS} pods Running and Ready on the real node`,
+      async () => {
+        const all = (await api(kube().core.listNamespacedPod({ namespace: ns.name }))).items.filter((p) => !p.metadata?.labels?.['job-name']);
+        const ready = all.filter(
+          (p) => p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') && !p.metadata?.deletionTimestamp,
+        );
+        if (ready.length === LONG_RUNNING_PODS && all.length === LONG_RUNNING_PODS) return ready;
+        throw new Error(`${ready.length}/${LONG_RUNNING_PODS} ready; not yet: ${all.filter((p) => !ready.includes(p)).map(describePod).join('; ')}`);
+      },
+      { timeoutMs: 480_000, intervalMs: 3_000 },
+    );
+    for (const pod of pods) expect(realNodes.has(pod.spec?.nodeName ?? ''), `${pod.metadata?.name ?? ''} on ${pod.spec?.nodeName ?? ''}`).toBe(true);
+    const names = pods.map((p) => p.metadata?.labels?.['app.kubernetes.io/name']);
+    for (const service of [...SERVICES, 'postgresql', 'kafka', 'redis', 'shopwatch-operator']) expect(names, service).toContain(service);
+    const jobs = await listObjects<V1Job>('batch/v1', 'Job', { namespace: ns.name });
+    expect(jobs.map((j) => [j.metadata?.name, j.status?.succeeded]), 'the database Job').toEqual([[`${RELEASE}-shopwatch-db-init-1`, 1]]);
+    console.log(`chart install: ${pods.length} pods ready on the real node in ${Math.round((Date.now() - started) / 1000)} s`);
+  }, 720_000);
+
+  it('takes a checkout through the gateway Service (kubectl port-forward) to confirmed', async () => {
+    gateway = await portForward(ns.name, `${RELEASE}-shopwatch-gateway`, 8080);
+    const base = gateway.url;
+    // Through a port-forward a request can fail in transport on a loaded machine: each call is retried.
+    const call = (description: string, url: string, init: RequestInit, expected: number) =>
+      waitFor(
+        description,
+        async () => {
+          const response = await fetch(url, init);
+          if (response.status !== expected) throw new Error(`${response.status} ${await response.text()}`);
+          return await response.json();
+        },
+        { timeoutMs: 60_000, intervalMs: 1_000 },
+      );
+    const json = { 'content-type': 'application/json' };
+    const products = ((await call('the demo catalogue', `${base}/api/catalog/products?limit=3`, {}, 200)) as { items: { id: string }[] }).items;
+    expect(products.length).toBe(3);
+    const credentials = { email: `chart-${Date.now()}@example.com`, password: 'chart install password 1' };
+    await call('sign-up', `${base}/api/users/signup`, { method: 'POST', headers: json, body: JSON.stringify({ ...credentials, displayName: 'Chart Test' }) }, 201);
+    const { accessToken } = (await call('login', `${base}/api/users/login`, { method: 'POST', headers: json, body: JSON.stringify(credentials) }, 200)) as { accessToken: string };
+    const auth = { ...json, authorization: `Bearer ${accessToken}` };
+    const order = {
+      items: [{ productId: products[0]?.id, quantity: 1 }],
+      shipping: { country: 'DE', postalCode: '10115', city: 'Berlin', method: 'standard' },
+    };
+    // Sent once (a retried POST could place two orders): the gateway answers 202 with the order.
+    const placed = await fetch(`${base}/api/orders/orders`, { method: 'POST', headers: auth, body: JSON.stringify(order) });
+    expect(placed.status, await placed.clone().text()).toBe(202);
+    const { id } = (await placed.json()) as { id: string };
+    const final = await waitFor(
+      `order ${id} to reach a terminal state`,
+      async () => {
+        const current = (await (await fetch(`${base}/api/orders/orders/${id}`, { headers: auth })).json()) as { status: string; reason: string | null };
+        return current.status === 'confirmed' || current.status === 'cancelled' ? current : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 1_000 },
+    );
+    expect(final).toMatchObject({ status: 'confirmed', reason: null });
+  }, 300_000);
+});
