@@ -5,17 +5,20 @@
 //
 //   scripts/with-env.sh node test/e2e/inventory-crash-burst.ts
 //   BURST_ORDERS=120 BURST_KILL_AFTER=50 BURST_DOWN_MS=5000 (defaults)
+//   BURST_STEP_BUDGET_MS=15000: orders' step budget instead of its default (equal to the step
+//   timeout: no re-send before the capture — what the budget saves becomes visible)
 import { describeBurst, inventoryCrashBurst } from './support/crash-burst.ts';
 import { Shop } from './support/shop.ts';
 
 const orders = Number(process.env['BURST_ORDERS'] ?? 120);
 const killAfter = Number(process.env['BURST_KILL_AFTER'] ?? 50);
 const downMs = Number(process.env['BURST_DOWN_MS'] ?? 5_000);
+const budgetMs = process.env['BURST_STEP_BUDGET_MS'];
 const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
 
-const shop = await Shop.start({ label: 'burst', logLevel: 'warn' });
+const shop = await Shop.start({ label: 'burst', logLevel: 'warn', ...(budgetMs ? { env: { orders: { SAGA_STEP_BUDGET_MS: budgetMs } } } : {}) });
 try {
-  log(`shop up; ${orders} orders, inventory killed after ${killAfter}, down ${downMs} ms`);
+  log(`shop up; ${orders} orders, inventory killed after ${killAfter}, down ${downMs} ms, step budget ${budgetMs ?? 'default'}`);
   const result = await inventoryCrashBurst(shop, { orders, killAfter, downMs, log });
   process.stdout.write(`inventory crash burst: ${describeBurst(result)}\n`);
   // Exit status 1 when an order was lost to the outage or stock moved by other than the confirmed units.
