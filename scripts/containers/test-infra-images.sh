@@ -75,7 +75,7 @@ hash_of() { sha256sum | cut -c1-16; }
 
 rootfs_hash() {
   local name="$1"
-  { suite; packages "$name"; customize_hooks "$name"; echo rootfs-v1; } | hash_of
+  { suite; packages "$name"; customize_hooks "$name"; echo rootfs-v2; } | hash_of
 }
 
 image_label() {
@@ -106,6 +106,11 @@ ensure_rootfs() {
     "${hooks[@]}" "$(suite)" "$STAGING/$name-rootfs.tar" "${sources[@]}" </dev/null >&2
   podman import --quiet "$STAGING/$name-rootfs.tar" "$rootfs" >/dev/null
   rm -f "$STAGING/$name-rootfs.tar"
+  # Root filesystems of earlier package sets are never used again.
+  local old
+  for old in $(podman images --format '{{.Repository}}:{{.Tag}}' "localhost/shopwatch/$name-test-rootfs"); do
+    [[ "$old" == "$rootfs" ]] || podman rmi --force "$old" >/dev/null 2>&1 || true
+  done
   log "$name: root filesystem $rootfs in $((SECONDS - started))s" >&2
   echo "$rootfs"
 }
@@ -135,7 +140,7 @@ inputs_hash() {
 }
 
 build() {
-  local name="$1" image rootfs hash context started
+  local name="$1" image rootfs hash context started previous
   image="$(image_name "$name")"
   [[ -n "$image" ]] || die "unknown image '$name' (postgres, redis, kafka)"
   started=$SECONDS
@@ -146,11 +151,16 @@ build() {
     return 0
   fi
   context="$(prepare_context "$name")"
+  previous="$(podman image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)"
   log "$name: building $image"
   buildah bud --quiet --layers=false --build-arg "BASE_IMAGE=$rootfs" --build-arg "KAFKA_VERSION=$KAFKA_VERSION" \
     --label "$INPUT_LABEL=$hash" -t "$image" "$context" >/dev/null
   rm -rf "$context"
-  log "$image built in $((SECONDS - started))s ($(podman image inspect --format '{{.Size}}' "$image" | numfmt --to=iec) )"
+  # The image the tag pointed at before is now nameless; remove it unless a container uses it.
+  if [[ -n "$previous" && "$previous" != "$(podman image inspect --format '{{.Id}}' "$image")" ]]; then
+    podman rmi "$previous" >/dev/null 2>&1 || true
+  fi
+  log "$image built in $((SECONDS - started))s ($(podman image inspect --format '{{.Size}}' "$image" | numfmt --to=iec-i --suffix=B))"
 }
 
 if [[ "${1:-}" == env ]]; then
