@@ -13,6 +13,7 @@ import {
   api,
   apply,
   createTestDatabase,
+  infraEnv,
   kube,
   kubectl,
   portForward,
@@ -117,6 +118,25 @@ describe.skipIf(!realNodeEnabled())('the real node', () => {
     expect(phase, log).toBe('Succeeded');
     const answer = JSON.parse(log.trim().split('\n').at(-1) ?? '{}') as { short?: string; full?: string; status?: number };
     expect(answer).toEqual({ short: service.spec?.clusterIP, full: service.spec?.clusterIP, status: 200 });
+  }, 180_000);
+
+  it('lets pods reach the local Redis through the node IP', async () => {
+    const redis = new URL(urlForPods(infraEnv().redisUrl));
+    const script = `
+      import { connect } from 'node:net';
+      const reply = await new Promise((resolve, reject) => {
+        const socket = connect(${Number(redis.port)}, '${redis.hostname}', () => socket.write('PING\\r\\n'));
+        socket.setTimeout(20000, () => reject(new Error('no reply within 20 s')));
+        socket.once('data', (data) => { resolve(String(data).trim()); socket.end(); });
+        socket.once('error', reject);
+      });
+      console.log(JSON.stringify({ reply }));
+    `;
+    const name = `redis-client-${randomBytes(3).toString('hex')}`;
+    await apply(scriptPod(name, script), { namespace: ns.name });
+    const { phase, log } = await finishedPod(name);
+    expect(phase, log).toBe('Succeeded');
+    expect(JSON.parse(log.trim().split('\n').at(-1) ?? '{}')).toEqual({ reply: '+PONG' });
   }, 180_000);
 
   it('is reachable through kubectl port-forward', async () => {
