@@ -31,8 +31,8 @@ import { repoRoot } from './infra.ts';
 
 const run = promisify(execFile);
 
-/** Seconds a container may take to answer (Kafka's JVM on a busy two-core machine is the slow one). */
-const READY_TIMEOUT_MS: Record<InfraService, number> = { postgres: 120_000, redis: 60_000, kafka: 240_000 };
+/** How long a container may take to answer (Kafka's JVM on a busy two-core machine is the slow one). */
+const READY_TIMEOUT_MS: Record<InfraService, number> = { postgres: 120_000, redis: 120_000, kafka: 240_000 };
 
 type Probe = (host: string, port: number) => Promise<boolean>;
 
