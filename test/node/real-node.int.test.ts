@@ -106,10 +106,21 @@ describe.skipIf(!realNodeEnabled())('the real node', () => {
     const service = await api(kube().core.readNamespacedService({ namespace: ns.name, name: 'catalog' }));
     const script = `
       import { lookup } from 'node:dns/promises';
-      const short = await lookup('catalog');
-      const full = await lookup('catalog.${ns.name}.svc.cluster.local');
-      const response = await fetch('http://catalog:8080/livez', { signal: AbortSignal.timeout(20000) });
-      console.log(JSON.stringify({ short: short.address, full: full.address, status: response.status }));
+      // Tries for up to 60 s: on a loaded machine kube-proxy may program a new Service a moment late.
+      const deadline = Date.now() + 60000;
+      for (;;) {
+        try {
+          const short = await lookup('catalog');
+          const full = await lookup('catalog.${ns.name}.svc.cluster.local');
+          const response = await fetch('http://catalog:8080/livez', { signal: AbortSignal.timeout(20000) });
+          console.log(JSON.stringify({ short: short.address, full: full.address, status: response.status }));
+          break;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+          console.error('retrying: ' + error.message);
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+        }
+      }
     `;
     // A new pod per attempt: a retried test must not read the finished pod of the first one.
     const name = `dns-client-${randomBytes(3).toString('hex')}`;
