@@ -146,4 +146,33 @@ describe.skipIf(!realNode)('charts/shopwatch installed on the real node', () => 
     );
     expect(final).toMatchObject({ status: 'confirmed', reason: null });
   }, 300_000);
+
+  it('upgrades with a fault value: no pod restarts, every secret kept, the fault reaches the running catalog', async () => {
+    const podIds = async () =>
+      new Map(
+        (await api(kube().core.listNamespacedPod({ namespace: ns.name }))).items
+          .filter((p) => !p.metadata?.labels?.['job-name'])
+          .map((p) => [p.metadata?.name ?? '', `${p.metadata?.uid ?? ''}/${(p.status?.containerStatuses ?? []).map((c) => c.restartCount).join(',')}`]),
+      );
+    const secrets = async () =>
+      JSON.stringify(
+        (await api(kube().core.listNamespacedSecret({ namespace: ns.name, labelSelector: `app.kubernetes.io/instance=${RELEASE}` }))).items
+          .map((secret) => [secret.metadata?.name, secret.data])
+          .sort(),
+      );
+    const podsBefore = await podIds();
+    const secretsBefore = await secrets();
+    await helm(['upgrade', RELEASE, chartDir, '-n', ns.name, '--reuse-values', '--set', 'services.catalog.faults.http.errorRate=1'], { timeoutMs: 180_000 });
+    expect(await secrets()).toBe(secretsBefore);
+    // The faults file is a mounted ConfigMap the service re-reads: once the kubelet has synced it
+    // (about a minute), every catalog API answer is the injected 503, with the same pods.
+    gateway ??= await portForward(ns.name, `${RELEASE}-shopwatch-gateway`, 8080);
+    const base = gateway.url;
+    await waitFor(
+      'the catalog answering 503 from the fault',
+      async () => (await fetch(`${base}/api/catalog/products?limit=1`)).status === 503,
+      { timeoutMs: 240_000, intervalMs: 2_000 },
+    );
+    expect(await podIds()).toEqual(podsBefore);
+  }, 420_000);
 });
