@@ -49,7 +49,7 @@ fi
 "$KUBECTL" label --overwrite namespace "$namespace" pod-security.kubernetes.io/enforce=restricted pod-security.kubernetes.io/enforce-version=latest >/dev/null
 started=$SECONDS
 log "installing charts/shopwatch as $release in $namespace ($mode)"
-"$HELM" upgrade --install "$release" charts/shopwatch --namespace "$namespace" "${values[@]}" "$@"
+"$HELM" upgrade --install "$release" charts/shopwatch --namespace "$namespace" "${values[@]}" "$@" >/dev/null
 log "waiting for every pod to be ready"
 "$KUBECTL" -n "$namespace" rollout status statefulset,deployment -l "app.kubernetes.io/instance=$release" --timeout=15m >/dev/null
 log "ready in $((SECONDS - started)) s"
