@@ -29,7 +29,7 @@ const rendered = new Map<string, Manifest[]>();
 
 beforeAll(async () => {
   for (const { name, file } of ciValues) rendered.set(name, await renderChart(RELEASE, NAMESPACE, ['-f', file]));
-}, 120_000);
+}, 300_000);
 
 function objectsOf(name: string): Manifest[] {
   const objects = rendered.get(name);
@@ -46,7 +46,7 @@ describe('helm lint and template', () => {
       expect(result.exitCode, `${name}: ${result.stdout}${result.stderr}`).toBe(0);
       expect(result.stdout, name).toContain('0 chart(s) failed');
     }
-  });
+  }, 300_000);
 
   it('renders every ci values file into the objects it promises', () => {
     const kinds = (name: string) => objectsOf(name).map((o) => `${o.kind}/${o.metadata?.name ?? ''}`);
@@ -77,13 +77,13 @@ describe('helm lint and template', () => {
     const wrongType = await helm(['template', RELEASE, chartDir, '--set', 'loadgen.rate=fast'], { kubeconfig: '/dev/null', allowFailure: true });
     expect(wrongType.exitCode).not.toBe(0);
     expect(wrongType.stderr).toContain('/loadgen/rate');
-  });
+  }, 180_000);
 
   it('refuses external infrastructure without the Secret that reaches it', async () => {
     const result = await helm(['template', RELEASE, chartDir, '--set', 'postgresql.enabled=false'], { kubeconfig: '/dev/null', allowFailure: true });
     expect(result.exitCode).not.toBe(0);
     expect(result.stderr).toContain('externalDatabase.existingSecret');
-  });
+  }, 120_000);
 });
 
 describe('every pod is secure by default', () => {
@@ -200,7 +200,7 @@ describe('each service gets exactly the configuration it reads', () => {
       const known = new Set([...Object.keys(schema.properties), 'DATABASE_PASSWORD', 'REDIS_PASSWORD']);
       expect(Object.keys(env).filter((k) => !known.has(k)), name).toEqual([]);
     }
-  });
+  }, 180_000);
 });
 
 describe('against the local API server', () => {
