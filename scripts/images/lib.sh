@@ -1,0 +1,49 @@
+# Sourced by scripts/images/build.sh and bench/images.sh (from the repository root): which images
+# exist, which repository files each one's Dockerfile copies, and the hash of those inputs.
+
+# The Dockerfile of an image name (a service, or "operator").
+dockerfile_of() { if [[ "$1" == operator ]]; then echo operator/Dockerfile; else echo "services/$1/Dockerfile"; fi; }
+
+# Every image name: each service with a Dockerfile, then the operator.
+all_names() {
+  local f
+  for f in services/*/Dockerfile; do f="${f#services/}"; echo "${f%/Dockerfile}"; done
+  echo operator
+}
+
+# Every repository path the Dockerfile copies (COPY without --from), as files, minus what
+# .dockerignore keeps out anyway (node_modules, build output, tests).
+copied_files() {
+  local dockerfile="$1"
+  awk '$1 == "COPY" && $2 !~ /^--from=/ { for (i = 2; i < NF; i++) if ($i !~ /^--/) print $i }' "$dockerfile" |
+    sort -u | while read -r path; do
+      [[ -e "$path" ]] || continue
+      find "$path" \( -name node_modules -o -name dist -o -name test \) -prune -o -type f ! -name '*.test.ts' -print
+    done | sort -u
+}
+
+# A short hash of everything an image is built from: the base image's ID, the Dockerfile, the
+# .dockerignore and every file copied. Equal hashes mean buildah would only hit its cache.
+input_hash() {
+  local dockerfile="$1" base_id="$2"
+  {
+    echo "base $base_id"
+    sha256sum "$dockerfile" .dockerignore
+    copied_files "$dockerfile" | tr '\n' '\0' | xargs -0 -r sha256sum
+  } | sha256sum | cut -c1-32
+}
+
+
+# The buildah arguments every image build shares (build.sh and the bench, so both hit one cache):
+#   --layers        every step is cached by its inputs;
+#   --network host  RUN steps (npm ci) reach the registry as the host does, no CNI network per step;
+#   the base image; and the CA bundle of a TLS-inspecting proxy between this host and the npm
+#   registry, when npm on the host uses one (NODE_EXTRA_CA_CERTS), mounted for RUN steps only.
+build_args() {
+  local base="$1"
+  BUILD_ARGS=(--layers --network host --build-arg NODE_IMAGE="$base")
+  if [[ -n "${NODE_EXTRA_CA_CERTS:-}" && -f "${NODE_EXTRA_CA_CERTS}" ]]; then
+    BUILD_ARGS+=(--volume "$NODE_EXTRA_CA_CERTS:/run/shopwatch-build/ca.crt:ro" --build-arg NODE_EXTRA_CA_CERTS=/run/shopwatch-build/ca.crt)
+  fi
+  return 0
+}
