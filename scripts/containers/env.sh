@@ -38,6 +38,8 @@ events_logger = \"file\"
   export CONTAINERS_CONF="$conf"
   # buildah reads containers.conf too, but RUN steps pick their OCI runtime from this variable.
   export BUILDAH_RUNTIME=runc
+  # Docker-format images, the format users' `docker build` makes: same manifests wherever the
+  # images go (podman, containerd's importer, kind).
   export BUILDAH_FORMAT=docker
 }
 _shopwatch_containers_env
