@@ -37,13 +37,15 @@ input_hash() {
 # The buildah arguments every image build shares (build.sh and the bench, so both hit one cache):
 #   --layers        every step is cached by its inputs;
 #   --network host  RUN steps (npm ci) reach the registry as the host does, no CNI network per step;
-#   the base image; and the CA bundle of a TLS-inspecting proxy between this host and the npm
-#   registry, when npm on the host uses one (NODE_EXTRA_CA_CERTS), mounted for RUN steps only.
+#   the base image; and the CAs this host trusts, for npm in RUN steps only (never in an image):
+#   NODE_EXTRA_CA_CERTS when set, else the system bundle. Where a TLS-inspecting proxy sits between
+#   the host and the npm registry, its CA is there, and Node's built-in list alone would refuse it.
 build_args() {
-  local base="$1"
+  local base="$1" ca="${NODE_EXTRA_CA_CERTS:-}"
+  [[ -n "$ca" && -f "$ca" ]] || ca=/etc/ssl/certs/ca-certificates.crt
   BUILD_ARGS=(--layers --network host --build-arg NODE_IMAGE="$base")
-  if [[ -n "${NODE_EXTRA_CA_CERTS:-}" && -f "${NODE_EXTRA_CA_CERTS}" ]]; then
-    BUILD_ARGS+=(--volume "$NODE_EXTRA_CA_CERTS:/run/shopwatch-build/ca.crt:ro" --build-arg NODE_EXTRA_CA_CERTS=/run/shopwatch-build/ca.crt)
+  if [[ -f "$ca" ]]; then
+    BUILD_ARGS+=(--volume "$ca:/run/shopwatch-build/ca.crt:ro" --build-arg NODE_EXTRA_CA_CERTS=/run/shopwatch-build/ca.crt)
   fi
   return 0
 }
