@@ -116,6 +116,10 @@ bench-rss: deps infra-up ## Idle and under-load RSS of every service process (JS
 bench-checkout: deps infra-up ## Benchmark the checkout saga: orders/s reaching confirmed/cancelled and p50/p99 POST → terminal
 	scripts/with-env.sh node bench/checkout/run.ts
 
+.PHONY: drill
+drill: deps infra-up ## Issue 12's drill: DRILL_ORDERS (10000) orders at DRILL_RATE/s (15) through kills, Kafka/PostgreSQL restarts, a pause, a rebalance; zero violations (restarts the shared infra)
+	scripts/with-env.sh node test/drill/run.ts
+
 .PHONY: images
 images: prereqs ## Build every service image and the operator's with buildah on a Node base made here (localhost/shopwatch/<name>:dev); loads them onto the local node if it runs
 	scripts/images/build.sh
