@@ -151,7 +151,7 @@ describe.skipIf(!realNode)('charts/shopwatch installed on the real node', () => 
     expect(final).toMatchObject({ status: 'confirmed', reason: null });
   }, 420_000);
 
-  it('upgrades with a fault value: no pod restarts, every secret kept, the fault reaches the running catalog', async () => {
+  it('upgrades with a fault value and rolls back: no pod restarts, every secret kept, the fault comes and goes in the running catalog', async () => {
     const podIds = async () =>
       new Map(
         (await api(kube().core.listNamespacedPod({ namespace: ns.name }))).items
@@ -178,5 +178,15 @@ describe.skipIf(!realNode)('charts/shopwatch installed on the real node', () => 
       { timeoutMs: 240_000, intervalMs: 2_000 },
     );
     expect(await podIds()).toEqual(podsBefore);
-  }, 420_000);
+
+    // And back: a rollback to the first revision removes the fault the same way.
+    await helm(['rollback', RELEASE, '1', '-n', ns.name], { timeoutMs: 180_000 });
+    await waitFor(
+      'the catalog answering 200 again after the rollback',
+      async () => (await fetch(`${base}/api/catalog/products?limit=1`)).status === 200,
+      { timeoutMs: 240_000, intervalMs: 2_000 },
+    );
+    expect(await podIds()).toEqual(podsBefore);
+    expect(await secrets()).toBe(secretsBefore);
+  }, 720_000);
 });
