@@ -14,7 +14,9 @@ import { portForward, type PortForward } from './support/port-forward.ts';
 
 const run = promisify(execFile);
 const realNode = process.env.SHOPWATCH_REAL_NODE !== '0';
-const RELEASE = 'shop';
+// A release name of its own: the operator's ClusterRole(Binding) carry it, so an install made by
+// `make up` (release `shop`) on the same cluster is never in the way.
+const RELEASE = `install-${Math.random().toString(36).slice(2, 7)}`;
 const SERVICES = ['gateway', 'users', 'catalog', 'inventory', 'orders', 'payments', 'psp', 'shipping', 'notifications', 'support', 'analytics', 'storefront', 'loadgen'];
 /** 13 services, PostgreSQL, Kafka, Redis and the operator. */
 const LONG_RUNNING_PODS = SERVICES.length + 4;
