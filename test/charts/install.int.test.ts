@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { V1Job, V1Pod } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Job, V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, helm, kube, listObjects, useNamespace, waitFor } from '@shopwatch/testkit';
 import { chartDir, repoRoot } from './support/chart.ts';
@@ -50,7 +50,7 @@ describe.skipIf(!realNode)('charts/shopwatch installed on the real node', () => 
     if (!process.env.KEEP_TEST_NAMESPACES) await helm(['uninstall', RELEASE, '-n', ns.name, '--timeout', '120s'], { allowFailure: true });
   }, 180_000);
 
-  it('installs, and every pod becomes Running and Ready on the real node', async () => {
+  it('installs: every pod Running and Ready on the real node, every ServiceObservability Ready', async () => {
     const started = Date.now();
     await helm(['install', RELEASE, chartDir, '-n', ns.name, '-f', path.join(chartDir, 'values-local.yaml'), '--set', 'loadgen.rate=0.2'], {
       timeoutMs: 180_000,
@@ -92,7 +92,24 @@ describe.skipIf(!realNode)('charts/shopwatch installed on the real node', () => 
       );
     }
     console.log(`chart install: ${pods.length} pods ready on the real node in ${Math.round((Date.now() - started) / 1000)} s`);
-  }, 720_000);
+
+    // The operator, running in the release, turns every ServiceObservability into its outputs
+    // (the Prometheus Operator's CRDs come with `make cluster-up`).
+    type Observability = KubernetesObject & { status?: { conditions?: { type: string; status: string; reason?: string }[] } };
+    await waitFor(
+      `${SERVICES.length} ServiceObservabilities Ready`,
+      async () => {
+        const all = await listObjects<Observability>('observability.shopwatch.dev/v1alpha1', 'ServiceObservability', { namespace: ns.name });
+        const notReady = all.filter((o) => !o.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+        if (all.length === SERVICES.length && notReady.length === 0) return true;
+        throw new Error(`${all.length - notReady.length}/${all.length} Ready; not: ${notReady.map((o) => `${o.metadata?.name ?? ''} ${JSON.stringify(o.status?.conditions ?? [])}`).join('; ')}`);
+      },
+      { timeoutMs: 240_000, intervalMs: 3_000 },
+    );
+    const monitors = await listObjects('monitoring.coreos.com/v1', 'ServiceMonitor', { namespace: ns.name });
+    const rules = await listObjects('monitoring.coreos.com/v1', 'PrometheusRule', { namespace: ns.name });
+    expect([monitors.length, rules.length]).toEqual([SERVICES.length, SERVICES.length]);
+  }, 900_000);
 
   it('takes a checkout through the gateway Service (kubectl port-forward) to confirmed', async () => {
     gateway = await portForward(ns.name, `${RELEASE}-shopwatch-gateway`, 8080);
