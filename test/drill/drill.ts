@@ -68,8 +68,10 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   log(`drill seed=${options.seed} orders=${options.orders} rate=${options.rate}/s schedule: ${schedule.map((s) => `${s.gapMs}ms→${describeFault(s.fault)}`).join('; ')}`);
 
   const shop = await Shop.start({ label: 'drill', logLevel: 'warn' });
-  const supervisor = new Supervisor(shop, mark);
   let pspAuthorized = 0;
+  // When psp's current process was started: payments authorised since then are what it can know of.
+  const pspSince = { at: new Date(0) };
+  const supervisor = new Supervisor(shop, mark, pspSince);
   try {
     supervisor.watchAll();
     const { token } = await shop.signUpAndLogin();
@@ -137,7 +139,6 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       const restarting: Promise<void>[] = [];
       for (const { gapMs, fault } of schedule) {
         await sleep(gapMs);
-        if (fault.kind === 'kill' && fault.service === 'psp') pspAuthorized += await pspCount();
         if (fault.kind === 'kill' && options.overlapKills) {
           const restart = inject(shop, supervisor, fault, mark);
           // Handled here so a failed restart is not an unhandled rejection before it is awaited below.
@@ -169,7 +170,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     );
     const drainSeconds = (Date.now() - quietFrom) / 1000;
     mark(`every order terminal, ${drainSeconds.toFixed(1)} s after the last fault and the last order`);
-    pspAuthorized += await pspCount();
+    pspAuthorized = await pspCount();
 
     // ---- invariants, polled: a participant finishes what follows a terminal order on its own time ----
     const collector = await readDeadLetters(shop);
@@ -179,7 +180,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       await waitFor(
         'the invariants to hold',
         async () => {
-          snapshot = await takeSnapshot(shop, accepted, products, onHandBefore, pspAuthorized, collector);
+          snapshot = await takeSnapshot(shop, accepted, products, onHandBefore, { pspAuthorized, since: pspSince.at }, collector);
           violations = checkInvariants(snapshot);
           return violations.length === 0;
         },
@@ -222,14 +223,19 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
 class Supervisor {
   readonly crashes: string[] = [];
   private readonly planned = new Set<ServiceProcess>();
+  /** Services being started again after a crash: the schedule waits for them before killing one. */
+  private readonly restarting = new Set<ShopService>();
   private stopping = false;
 
   private readonly shop: Shop;
   private readonly mark: (text: string) => void;
 
-  constructor(shop: Shop, mark: (text: string) => void) {
+  private readonly pspSince: { at: Date };
+
+  constructor(shop: Shop, mark: (text: string) => void, pspSince: { at: Date }) {
     this.shop = shop;
     this.mark = mark;
+    this.pspSince = pspSince;
   }
 
   watchAll(): void {
@@ -244,23 +250,46 @@ class Supervisor {
       const tail = process.output().slice(-1_500).replace(/\s+/g, ' ');
       this.crashes.push(`${name} exited on its own (code ${code}, signal ${signal}): ${tail}`);
       this.mark(`${name} exited on its own (code ${code}, signal ${signal}); restarting it`);
-      for (let attempt = 1; !this.stopping; attempt += 1) {
-        try {
-          await this.shop.startService(name);
-          this.watch(name);
-          this.mark(`${name} ready again after its crash`);
-          return;
-        } catch (error) {
-          this.mark(`${name} restart attempt ${attempt} failed: ${error instanceof Error ? error.message.slice(0, 300) : String(error)}`);
-          await sleep(2_000);
+      this.restarting.add(name);
+      try {
+        for (let attempt = 1; !this.stopping; attempt += 1) {
+          try {
+            if (name === 'psp') this.pspStarting();
+            await this.shop.startService(name);
+            this.watch(name);
+            this.mark(`${name} ready again after its crash`);
+            return;
+          } catch (error) {
+            this.mark(`${name} restart attempt ${attempt} failed: ${error instanceof Error ? error.message.slice(0, 300) : String(error)}`);
+            await sleep(2_000);
+          }
         }
+      } finally {
+        this.restarting.delete(name);
       }
     });
   }
 
+  /** The service's live process, once no crash restart of it is under way (a kill must hit a running process). */
+  async running(name: ShopService): Promise<ServiceProcess> {
+    return waitFor(
+      `${name} running`,
+      () => {
+        const process = this.shop.processes.get(name);
+        return !this.restarting.has(name) && process && process.child.exitCode === null && process.child.signalCode === null ? process : undefined;
+      },
+      { timeoutMs: 300_000, intervalMs: 200 },
+    );
+  }
+
+  /** psp is being started: what it counts from now on is compared with payments authorised from now on. */
+  pspStarting(): void {
+    this.pspSince.at = new Date();
+  }
+
   /** The drill is about to kill this service: its exit is planned, not a crash. */
-  plan(name: ShopService): ServiceProcess {
-    const process = this.shop.processes.get(name)!;
+  async plan(name: ShopService): Promise<ServiceProcess> {
+    const process = await this.running(name);
     this.planned.add(process);
     return process;
   }
@@ -274,11 +303,12 @@ class Supervisor {
 async function inject(shop: Shop, supervisor: Supervisor, fault: Fault, mark: (text: string) => void): Promise<void> {
   switch (fault.kind) {
     case 'kill': {
-      const process = supervisor.plan(fault.service);
+      const process = await supervisor.plan(fault.service);
       process.child.kill('SIGKILL');
       await process.exited;
       mark(`${fault.service} killed (SIGKILL)`);
       await sleep(fault.downMs);
+      if (fault.service === 'psp') supervisor.pspStarting();
       await shop.startService(fault.service);
       supervisor.watch(fault.service);
       mark(`${fault.service} ready again`);
@@ -293,7 +323,7 @@ async function inject(shop: Shop, supervisor: Supervisor, fault: Fault, mark: (t
       return;
     }
     case 'pause': {
-      const process = shop.processes.get(fault.service)!;
+      const process = await supervisor.running(fault.service);
       process.child.kill('SIGSTOP');
       mark(`${fault.service} stopped (SIGSTOP): relay and consumer stand still`);
       try {
@@ -380,11 +410,11 @@ async function takeSnapshot(
   accepted: readonly string[],
   products: readonly string[],
   before: ReadonlyMap<string, { onHand: number }>,
-  pspAuthorized: number,
+  psp: { pspAuthorized: number; since: Date },
   deadLetters: Collector,
 ): Promise<DrillSnapshot> {
   const url = (name: ShopService) => shop.databases.get(name)!.url;
-  const [orders, reservations, payments, shipments, stock] = await Promise.all([
+  const [orders, reservations, payments, authorisedSince, shipments, stock] = await Promise.all([
     query<{ id: string; status: string; failure_reason: string | null; lines: Line[] }>(url('orders'), 'SELECT id::text, status, failure_reason, lines FROM orders'),
     query<{ order_id: string; status: string; items: Line[] }>(
       url('inventory'),
@@ -393,6 +423,7 @@ async function takeSnapshot(
          FROM reservations r LEFT JOIN reservation_items i USING (order_id) GROUP BY r.order_id, r.status`,
     ),
     query<{ order_id: string | null; status: string }>(url('payments'), 'SELECT order_id, status FROM payments'),
+    query<{ n: string }>(url('payments'), `SELECT count(DISTINCT payment_id) AS n FROM payment_status_history WHERE status = 'authorized' AND at >= $1`, [psp.since]),
     query<{ order_id: string; status: string }>(url('shipping'), 'SELECT order_id, status FROM shipments'),
     readStock(shop, products),
   ]);
@@ -406,7 +437,8 @@ async function takeSnapshot(
     onHandBefore: new Map([...before].map(([id, s]) => [id, s.onHand])),
     onHandAfter: new Map([...stock].map(([id, s]) => [id, s.onHand])),
     reservedAfter: new Map([...stock].map(([id, s]) => [id, s.reserved])),
-    pspAuthorized,
+    pspAuthorized: psp.pspAuthorized,
+    paymentsAuthorizedByThisPsp: Number(authorisedSince[0]?.n ?? 0),
     deadLetters: deadLetters.records
       .filter((r) => groups.has(r.headers[DEAD_LETTER_HEADERS.consumerGroup] ?? ''))
       .map((r) => ({

@@ -25,6 +25,7 @@ function clean(): DrillSnapshot {
     onHandAfter: new Map([[P, 8]]),
     reservedAfter: new Map([[P, 0]]),
     pspAuthorized: 1,
+    paymentsAuthorizedByThisPsp: 1,
     deadLetters: [],
   };
 }
@@ -47,7 +48,7 @@ describe('checkInvariants', () => {
     ['stock moved by more than the confirmed units', (s) => ({ ...s, onHandAfter: new Map([[P, 7]]) }), /on hand moved by 3, confirmed orders account for 2/],
     ['stock still reserved', (s) => ({ ...s, reservedAfter: new Map([[P, 1]]) }), /1 units still reserved/],
     ['a payment for an unknown order', (s) => ({ ...s, payments: [...s.payments, { orderId: 'ghost', status: 'voided' }] }), /payment for ghost: no such order/],
-    ['psp authorised more than payments knows', (s) => ({ ...s, pspAuthorized: 2 }), /psp authorised 2 payments, payments' store knows 1/],
+    ['psp authorised more than payments knows', (s) => ({ ...s, pspAuthorized: 2 }), /psp authorised 2 payments since it started, payments' store records 1/],
     ['a dead letter from the shop', (s) => ({ ...s, deadLetters: [{ group: 'g-orders', topic: 't', reason: 'retries-exhausted' }] }), /dead letter from g-orders on t: retries-exhausted/],
   ];
   it.each(broken)('reports %s', (_name, breakIt, message) => {
