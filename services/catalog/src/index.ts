@@ -4,4 +4,4 @@ export type { CatalogDeps } from './app.ts';
 export { CatalogConfigSchema, loadCatalogConfig } from './config.ts';
 export { migrateCatalog, CATALOG_MIGRATIONS_DIR } from './migrate.ts';
 export { loadSeed } from './seed.ts';
-export { seedCatalog } from './domain/seed-data.ts';
+export { seedCatalog } from '@shopwatch/contracts';

@@ -2,7 +2,7 @@
 // rows are upserted by their stable ids, so running it twice changes nothing the second time.
 import { createPool, loadConfig, startOrExit, withTransaction, type Queryable } from '@shopwatch/platform';
 import { Type } from 'typebox';
-import { seedCatalog } from './domain/seed-data.ts';
+import { seedCatalog } from '@shopwatch/contracts';
 import { migrateCatalog } from './migrate.ts';
 
 export async function loadSeed(db: Queryable): Promise<{ categories: number; products: number }> {

@@ -17,6 +17,8 @@ export {
   isValidTopicName,
 } from './topics.ts';
 export type { DeadLetterReason } from './topics.ts';
+export { seedCatalog, stableId } from './demo-catalogue.ts';
+export type { SeedCategory, SeedProduct } from './demo-catalogue.ts';
 export * from './catalog.ts';
 export * from './inventory.ts';
 export * from './payments.ts';

@@ -2,7 +2,7 @@
 // stock record, so the local shop can sell. Deterministic quantities, some deliberately low so the
 // low-stock signals and gauges have something to show. Idempotent and never clobbers: products
 // that already have stock (restocked, reserved, sold) are left alone.
-import { seedCatalog } from '@shopwatch/catalog';
+import { seedCatalog } from '@shopwatch/contracts';
 import { createPool, loadConfig, startOrExit, type Queryable } from '@shopwatch/platform';
 import { Type } from 'typebox';
 import { migrateInventory } from './migrate.ts';

@@ -1,5 +1,7 @@
 // The deterministic demo catalogue: 8 categories × 25 products, generated from word lists with a
-// seeded PRNG, so every machine (and every test) gets byte-identical data and ids.
+// seeded PRNG, so every machine (and every test) gets byte-identical data and ids. Shared here
+// because two services must agree on it: catalog loads the products, inventory stocks the same ids
+// (each service's image carries contracts, and no service may depend on another service's code).
 import { createHash } from 'node:crypto';
 
 export interface SeedCategory {

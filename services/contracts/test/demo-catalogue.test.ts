@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seedCatalog, stableId } from '../../src/domain/seed-data.ts';
+import { seedCatalog, stableId } from '../src/demo-catalogue.ts';
 
 describe('seed catalogue', () => {
   const { categories, products } = seedCatalog();
