@@ -41,6 +41,8 @@ test-unit: deps ## Unit tests (pure logic, no infrastructure)
 
 .PHONY: test-integration
 test-integration: deps infra-up cluster-up images ## Integration tests against real PostgreSQL, Kafka, Redis, Prometheus and Kubernetes
+	@# The chart's install test runs the in-chart PostgreSQL, Kafka and Redis from these (built once).
+	scripts/containers/test-infra-images.sh
 	scripts/with-env.sh vitest run --project integration
 	scripts/with-env.sh vitest run --project disruptive
 

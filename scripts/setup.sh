@@ -3,14 +3,15 @@
 #   scripts/setup.sh            all parts (what CI runs before `make test`)
 #   scripts/setup.sh apt        only the Debian packages (the Makefile runs this before infra-up)
 # Parts: apt (PostgreSQL, Redis, Prometheus, OpenSSL, Chromium for the storefront browser test, ...), node (Node 24 + npm workspaces),
-# infra (Kafka broker jars), cluster (Kubernetes control plane, etcd, kwok, helm, kubectl).
+# infra (Kafka broker jars), cluster (Kubernetes control plane, etcd, kwok, helm, kubectl),
+# checkov (the chart's manifest checks, from PyPI into a virtualenv).
 # Downloads and builds are cached under ~/.cache/shopwatch.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 setup_apt() {
   local packages=(postgresql redis-server prometheus openssl curl ca-certificates unzip procps psmisc default-jre-headless maven chromium
-    podman buildah mmdebstrap containerd runc containernetworking-plugins iptables conntrack socat uidmap gcc libc6-dev)
+    podman buildah mmdebstrap containerd runc containernetworking-plugins iptables conntrack socat uidmap python3-venv gcc libc6-dev)
   local missing=() p
   for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   ((${#missing[@]})) || return 0
@@ -37,14 +38,15 @@ setup_node() {
 }
 
 parts=("$@")
-((${#parts[@]})) || parts=(apt node infra cluster)
+((${#parts[@]})) || parts=(apt node infra cluster checkov)
 for part in "${parts[@]}"; do
   case "$part" in
     apt) setup_apt ;;
     node) setup_node ;;
     infra) scripts/infra/install.sh ;;
     cluster) scripts/cluster/install.sh ;;
-    *) echo "setup: unknown part '$part' (apt, node, infra, cluster)" >&2; exit 2 ;;
+    checkov) scripts/checkov.sh install ;;
+    *) echo "setup: unknown part '$part' (apt, node, infra, cluster, checkov)" >&2; exit 2 ;;
   esac
 done
 echo "setup: done (${parts[*]})"
