@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { DEAD_LETTER_HEADERS, DEAD_LETTER_TOPIC } from '@shopwatch/contracts';
-import { repoRoot, spawnService, startCollector, startInfra, stopInfra, waitFor, type Collector, type ServiceProcess } from '@shopwatch/testkit';
+import { infraHealthy, repoRoot, spawnService, startCollector, startInfra, stopInfra, waitFor, type Collector, type ServiceProcess } from '@shopwatch/testkit';
 import { DEFAULT_SHIPPING, metricValue, Shop, type ShopService } from '../e2e/support/shop.ts';
 import { checkInvariants, countOrders, type DrillCounts, type DrillSnapshot, type Line } from './invariants.ts';
 import { buildSchedule, describeFault, seededRandom, type Fault, type ScheduleOptions } from './schedule.ts';
@@ -254,6 +254,9 @@ class Supervisor {
       try {
         for (let attempt = 1; !this.stopping; attempt += 1) {
           try {
+            // A service's start-up needs its database: starting it while PostgreSQL restarts only
+            // burns the harness's 90 s readiness wait.
+            if (name !== 'psp') await waitFor('PostgreSQL healthy', () => infraHealthy('postgres'), { timeoutMs: 300_000, intervalMs: 1_000 });
             if (name === 'psp') this.pspStarting();
             await this.shop.startService(name);
             this.watch(name);
