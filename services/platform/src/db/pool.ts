@@ -39,6 +39,14 @@ export function createPool(options: PoolOptions): Pool {
 export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A connection that breaks while no statement is running (a PostgreSQL restart while the work
+  // awaits other I/O, e.g. Kafka) is reported by pg as an 'error' event on the client; unheard,
+  // it is an uncaught exception that ends the process. Heard, the next statement fails instead,
+  // the transaction rejects, and the client is destroyed rather than returned to the pool.
+  const onConnectionError = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', onConnectionError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -52,6 +60,7 @@ export async function withTransaction<T>(pool: Pool, work: (client: PoolClient) 
     }
     throw error;
   } finally {
+    client.off('error', onConnectionError);
     client.release(broken);
   }
 }
