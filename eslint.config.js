@@ -24,6 +24,14 @@ export default tseslint.config(
     },
   },
   {
+    // The shared packages name their public surface: a reader (and the copy detector) sees what
+    // each exports, and a helper added to a module is not published by accident.
+    files: ['services/platform/src/**/*.ts', 'services/contracts/src/**/*.ts', 'test/kit/src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', { selector: 'ExportAllDeclaration', message: 'Name what the package exports (export { ... } from) instead of export *.' }],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
