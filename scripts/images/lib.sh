@@ -12,13 +12,14 @@ all_names() {
 }
 
 # Every repository path the Dockerfile copies (COPY without --from), as files, minus what
-# .dockerignore keeps out anyway (node_modules, build output, tests).
+# .dockerignore keeps out anyway (node_modules, build output, tsc's .tsbuild, tests): the hash must
+# not change when only a local type-check ran.
 copied_files() {
   local dockerfile="$1"
   awk '$1 == "COPY" && $2 !~ /^--from=/ { for (i = 2; i < NF; i++) if ($i !~ /^--/) print $i }' "$dockerfile" |
     sort -u | while read -r path; do
       [[ -e "$path" ]] || continue
-      find "$path" \( -name node_modules -o -name dist -o -name test \) -prune -o -type f ! -name '*.test.ts' -print
+      find "$path" \( -name node_modules -o -name dist -o -name test -o -name .tsbuild \) -prune -o -type f ! -name '*.test.ts' -print
     done | sort -u
 }
 
