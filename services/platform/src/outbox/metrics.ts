@@ -58,7 +58,7 @@ export function outboxMetrics(registry: Registry, pool: Pool): OutboxMetrics {
     }),
     batches: new Counter({
       name: 'outbox_relay_batches_total',
-      help: 'Relay batches by outcome (published, empty, failed).',
+      help: 'Relay batches by outcome (published; deferred: every claimed event waits behind an earlier one of its key; empty; failed).',
       labelNames: ['outcome'],
       registers: [registry],
     }),

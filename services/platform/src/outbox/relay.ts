@@ -9,7 +9,12 @@
 // (relays never block each other) *and* only if the relay also wins a transaction-scoped
 // advisory lock on the row's key. A relay that holds a key's lock owns every visible event of that
 // key until it commits, so another relay can neither publish a later event of that key before the
-// earlier ones are acknowledged nor interleave with them. Relays still share the work: they split
+// earlier ones are acknowledged nor interleave with them. One gap remains inside a single claim:
+// the scan tries each row's lock when it reaches it, so it can fail on an earlier row of a key
+// (another relay holds the key), that relay commits, and the scan then wins the lock on a later
+// row of the same key — claiming event 3 while event 2, never published, is still waiting. After
+// the claim, a second statement (a fresh snapshot, taken while we hold every claimed key's lock)
+// finds such rows and defers them to a later batch. Relays still share the work: they split
 // the keys between them. We chose this over a single leader (one advisory lock for the whole relay)
 // because it keeps working at full speed while instances come and go, with no failover delay,
 // and over claiming whole partitions because it needs no coordination state.
@@ -30,6 +35,16 @@ const CLAIM = `
   ORDER BY seq
   LIMIT $2
   FOR UPDATE SKIP LOCKED`;
+
+// Claimed rows whose key still has an earlier event in the outbox that this batch did not claim.
+// No other relay can publish this key's events while we hold its lock, and enqueuers only add later
+// seqs, so what this statement sees of a claimed key is exactly what is still unpublished.
+const BEHIND_AN_UNCLAIMED_EVENT = `
+  SELECT claimed.seq::text AS seq
+  FROM unnest($1::bigint[], $2::text[]) AS claimed(seq, event_key)
+  WHERE EXISTS (
+    SELECT 1 FROM outbox earlier
+    WHERE earlier.event_key = claimed.event_key AND earlier.seq < claimed.seq AND earlier.seq <> ALL($1::bigint[]))`;
 
 // The latency is measured by the database clock at deletion, i.e. after Kafka acknowledged:
 // no skew between the application's clock and created_at.
@@ -60,10 +75,24 @@ export interface RelayBatchOptions {
  * dead-lettered instead of blocking the outbox forever.
  */
 export async function relayBatch(options: RelayBatchOptions): Promise<number> {
+  const { claimed, deferred } = await relayBatchCounts(options);
+  return claimed - deferred;
+}
+
+interface BatchCounts {
+  /** Rows the claim returned (what the loop compares with the batch size). */
+  claimed: number;
+  /** Claimed rows left for a later batch because an earlier event of their key was not claimed. */
+  deferred: number;
+}
+
+async function relayBatchCounts(options: RelayBatchOptions): Promise<BatchCounts> {
   const batchSize = options.batchSize ?? 500;
   return withTransaction(options.pool, async (client) => {
-    const { rows } = await client.query<OutboxRow>(CLAIM, [RELAY_KEY_LOCK, batchSize]);
-    if (rows.length === 0) return 0;
+    const { rows: claimed } = await client.query<OutboxRow>(CLAIM, [RELAY_KEY_LOCK, batchSize]);
+    if (claimed.length === 0) return { claimed: 0, deferred: 0 };
+    const rows = await inKeyOrder(client, claimed);
+    if (rows.length === 0) return { claimed: claimed.length, deferred: claimed.length };
     const valid: OutboxRow[] = [];
     for (const row of rows) {
       const parsed = parseEvent(row.envelope);
@@ -83,8 +112,19 @@ export async function relayBatch(options: RelayBatchOptions): Promise<number> {
       valid.map((row) => ({ event: row.envelope, traceHeaders: row.trace_headers, topic: row.topic })),
     );
     await deleteRows(client, rows, options.metrics);
-    return rows.length;
+    return { claimed: claimed.length, deferred: claimed.length - rows.length };
   });
+}
+
+/** The claimed rows that may be published now: those with no unclaimed earlier event of their key. */
+async function inKeyOrder(client: PoolClient, claimed: readonly OutboxRow[]): Promise<OutboxRow[]> {
+  const { rows: behind } = await client.query<{ seq: string }>(BEHIND_AN_UNCLAIMED_EVENT, [
+    claimed.map((row) => row.seq),
+    claimed.map((row) => row.event_key),
+  ]);
+  if (behind.length === 0) return [...claimed];
+  const deferred = new Set(behind.map((row) => row.seq));
+  return claimed.filter((row) => !deferred.has(String(row.seq)));
 }
 
 async function deleteRows(client: PoolClient, rows: readonly OutboxRow[], metrics: OutboxMetrics | undefined) {
@@ -148,9 +188,10 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   async function loop(): Promise<void> {
     while (!stopped) {
       let claimed: number;
+      let deferred: number;
       try {
-        claimed = await relayBatch({ ...options, batchSize, metrics });
-        metrics.batches.inc({ outcome: claimed > 0 ? 'published' : 'empty' });
+        ({ claimed, deferred } = await relayBatchCounts({ ...options, batchSize, metrics }));
+        metrics.batches.inc({ outcome: claimed > deferred ? 'published' : claimed > 0 ? 'deferred' : 'empty' });
         state = { ok: true, detail: 'running' };
       } catch (error) {
         metrics.batches.inc({ outcome: 'failed' });
@@ -159,7 +200,8 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         await wake.wait(errorBackoffMs);
         continue;
       }
-      if (claimed >= batchSize) continue; // more is waiting
+      // More is waiting; deferred rows become claimable as soon as the relay ahead of them commits.
+      if (claimed >= batchSize || deferred > 0) continue;
       try {
         await listen();
       } catch (error) {

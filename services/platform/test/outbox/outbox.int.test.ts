@@ -8,7 +8,7 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTransaction } from '../../src/db/index.ts';
 import { createEventProducer, type EventProducer } from '../../src/kafka/index.ts';
-import { enqueue, enqueueAll, startOutboxRelay } from '../../src/outbox/index.ts';
+import { enqueue, enqueueAll, relayBatch, startOutboxRelay } from '../../src/outbox/index.ts';
 import { createTestTopics, productViewed, type TestTopics } from '../kafka/fixtures.ts';
 import { contextWithTrace, registerTestTracing } from '../kafka/trace-context.ts';
 import { createMigratedDatabase, type MigratedDatabase } from './database.ts';
@@ -165,6 +165,27 @@ describe('transactional outbox', () => {
     }
     expect(await outboxRows()).toBe(60 * 8);
     await db.pool.query('DELETE FROM outbox');
+  });
+
+  it('defers a claimed event while an earlier event of its key is left unclaimed', async () => {
+    // The claim can win a key's lock on a later row after skipping an earlier one (another relay
+    // held the key when the scan reached it, then committed). A row lock held here on the earlier
+    // row makes the claim skip it the same way, deterministically.
+    const [first, second] = [productViewed('gap-key', 'gap-1'), productViewed('gap-key', 'gap-2')];
+    await withTransaction(db.pool, (client) => enqueueAll(client, [first, second], { topic: topics.topic }));
+    const holder = await db.pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM outbox WHERE event_id = $1 FOR UPDATE', [first.id]);
+      expect(await relayBatch({ pool: db.pool, producer })).toBe(0);
+      expect(await outboxRows()).toBe(2);
+      await holder.query('ROLLBACK');
+    } finally {
+      holder.release();
+    }
+    expect(await relayBatch({ pool: db.pool, producer })).toBe(2);
+    await waitFor('both events on the topic', () => arrivals([first, second]).length === 2, { timeoutMs: 30_000 });
+    expect(arrivals([first, second]).map((arrival) => arrival.id)).toEqual([first.id, second.id]);
   });
 
   it('publishes 1,000 events committed in transactions, all of them, each key in order', async () => {
