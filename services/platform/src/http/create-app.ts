@@ -51,7 +51,11 @@ export async function createApp(options: AppOptions): Promise<App> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    return503OnClosing: true,
+    // A draining pod keeps answering requests that arrive on connections it already has: by the
+    // time app.close() runs, the readiness probe and preStop have taken it out of the Service, so
+    // those requests are the last of a keep-alive client (the gateway, a peer service), and a 503
+    // for them would fail work the pod can still do. Their answers carry `Connection: close`.
+    return503OnClosing: false,
     // Router-level rejections (malformed URL encoding, over-long path params) are client errors
     // too and get the same problem+json shape as everything else.
     frameworkErrors: (error, _request, reply) => {
