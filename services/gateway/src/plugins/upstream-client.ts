@@ -27,9 +27,23 @@ export interface UpstreamRequest {
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ECONNRESET']);
 const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-/** A reused keep-alive socket the upstream had just closed: safe to retry once for idempotent methods. */
+/**
+ * A reused keep-alive socket the upstream had just closed (a pod going away): the request may have
+ * reached it, so it is sent again once only when repeating it is harmless — an idempotent method,
+ * or a request under an Idempotency-Key, which the services answer once whatever the repeats.
+ */
 const STALE_SOCKET = new Set(['UND_ERR_SOCKET', 'ECONNRESET']);
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);
+/**
+ * The connection was refused: nothing was sent, so any method is tried again — after a short pause,
+ * on a new connection, which the Service may give to another pod (the refusing one is stopping or
+ * not started yet during a rollout). A few tries only: a service that is down stays a fast 503.
+ */
+const REFUSED_RETRY_DELAYS_MS = [50, 200];
+
+function safeToRepeat(request: UpstreamRequest): boolean {
+  return IDEMPOTENT.has(request.method) || Boolean(request.headers['idempotency-key']);
+}
 
 function errorCode(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
@@ -112,7 +126,12 @@ export class UpstreamClient {
           stop({ status_code: '400' });
           throw problems.badRequest(`The request cannot be forwarded to ${service}: ${error instanceof Error ? error.message : 'invalid'}.`);
         }
-        if (attempt === 1 && code && STALE_SOCKET.has(code) && IDEMPOTENT.has(request.method)) continue;
+        if (attempt === 1 && code && STALE_SOCKET.has(code) && safeToRepeat(request)) continue;
+        const pause = code === 'ECONNREFUSED' ? REFUSED_RETRY_DELAYS_MS[attempt - 1] : undefined;
+        if (pause !== undefined) {
+          await new Promise((resolve) => setTimeout(resolve, pause));
+          if (!request.signal?.aborted) continue;
+        }
         const kind = classifyFailure(error);
         stop({ status_code: kind === 'unavailable' ? '503' : kind === 'timeout' ? '504' : '502' });
         this.metrics.upstreamFailures.inc({ upstream: service, kind });
