@@ -1,5 +1,5 @@
 // The PrometheusRule: SLI recording rules, error budget and burn rates, multi-window
-// multi-burn-rate alerts, golden-signal alerts and the resource's own alerts.
+// multi-burn-rate alerts, golden-signal alerts, ServiceDown and the resource's own alerts.
 //
 // Cost: each SLI reads raw series once, at the 5m base window. Every longer window is derived
 // from the two 5m recording rules (error and total event rates) with sum_over_time, so a 30-day
@@ -242,6 +242,34 @@ function goldenSignalGroup(ctx: Context, spec: GoldenSignalsSpec, resourceName: 
   return { name: `${resourceName}.golden-signals`, rules };
 }
 
+/**
+ * ServiceDown, for every resource whatever its other settings: none of the service's scrape
+ * targets is up. `absent(up == 1)` also covers a service with no target at all (scaled to zero,
+ * or a selector that matches no Service), where `sum(up) == 0` alone has no series to compare.
+ * Both sides carry no labels, so the alert's own labels name the service.
+ */
+function serviceDownGroup(ctx: Context, resourceName: string): RuleGroup {
+  const up = `up${matchers([['namespace', ctx.namespace], ['service', ctx.service]])}`;
+  return {
+    name: `${resourceName}.targets`,
+    rules: [
+      {
+        alert: 'ServiceDown',
+        expr: `sum(${up}) == 0 or absent(${up} == 1)`,
+        for: '5m',
+        labels: { severity: 'critical', namespace: ctx.namespace, service: ctx.service, slo: NO_SLO },
+        annotations: annotations(
+          ctx,
+          'ServiceDown',
+          `${ctx.service}: no scrape target is up`,
+          `Prometheus has not scraped any instance of ${ctx.service} in ${ctx.namespace} successfully for 5 minutes: ` +
+            'every pod is down or unreachable, or none exists (a Deployment scaled to zero, a Service selecting no pods).',
+        ),
+      },
+    ],
+  };
+}
+
 export interface RuleBuild {
   groups: RuleGroup[];
   problems: SpecProblem[];
@@ -351,6 +379,7 @@ export function buildRuleGroups(resource: ServiceObservability, settings: Operat
   const groups: RuleGroup[] = [];
   for (const slo of spec.slos ?? []) groups.push(...sloGroups(ctx, slo, name));
   if (spec.goldenSignals?.enabled !== false) groups.push(goldenSignalGroup(ctx, spec.goldenSignals ?? {}, name));
+  groups.push(serviceDownGroup(ctx, name));
   const custom = (spec.alerts ?? []).map<AlertingRule>((alert) => ({
     alert: alert.name,
     expr: alert.expr,
