@@ -2,6 +2,7 @@
 // per order (catalog answers from its cache and, unlike `GET /products/:id`, records no product
 // view — pricing an order is not a shopper looking at a product). Found and missing are answers;
 // anything else (unreachable, timeout, 5xx, a body of the wrong shape) means catalog is unavailable.
+// A connection error is tried once more first.
 import type { CatalogProduct } from '../domain/pricing.ts';
 import type { OrdersMetrics } from './orders-metrics.ts';
 
@@ -37,6 +38,17 @@ function isLookupBody(body: unknown): body is LookupBody {
   });
 }
 
+/** Connection-level failures: the lookup never got an answer from a catalog pod (nothing changed there). */
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
+
+function connectionError(error: unknown): boolean {
+  for (let current: unknown = error; typeof current === 'object' && current !== null; current = (current as { cause?: unknown }).cause) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && CONNECTION_ERRORS.has(code)) return true;
+  }
+  return false;
+}
+
 export function createCatalogClient(options: { baseUrl: string; timeoutMs: number; metrics: OrdersMetrics }): CatalogClient {
   const base = options.baseUrl.replace(/\/+$/, '');
   const count = (outcome: string, n = 1) => options.metrics.catalogLookups.inc({ outcome }, n);
@@ -44,10 +56,17 @@ export function createCatalogClient(options: { baseUrl: string; timeoutMs: numbe
   return {
     async lookup(productIds) {
       let response: Response;
+      const url = `${base}/products/lookup?ids=${productIds.map(encodeURIComponent).join(',')}`;
+      // One budget for both tries: the order's request waits no longer than it did before.
+      const signal = AbortSignal.timeout(options.timeoutMs);
+      const send = () => fetch(url, { signal, headers: { accept: 'application/json' } });
       try {
-        response = await fetch(`${base}/products/lookup?ids=${productIds.map(encodeURIComponent).join(',')}`, {
-          signal: AbortSignal.timeout(options.timeoutMs),
-          headers: { accept: 'application/json' },
+        // A lookup is a read: sent once more when the connection failed, e.g. a kept-alive socket
+        // to a catalog pod that is going away in a rollout (the retry gets a new connection).
+        response = await send().catch((error: unknown) => {
+          if (!connectionError(error) || signal.aborted) throw error;
+          count('retried');
+          return send();
         });
       } catch (error) {
         const timedOut = error instanceof Error && error.name === 'TimeoutError';

@@ -65,7 +65,7 @@ export function createOrdersMetrics(registry: Registry, inFlight: () => Promise<
     }),
     catalogLookups: new Counter({
       name: 'shop_orders_catalog_lookups_total',
-      help: 'Product lookups at catalog while pricing orders, by outcome (found, not_found, error, timeout).',
+      help: 'Product lookups at catalog while pricing orders, by outcome (found, not_found, error, timeout; retried: a lookup sent again after a connection error).',
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
