@@ -4,7 +4,9 @@
 #   scripts/setup.sh apt        only the Debian packages (the Makefile runs this before infra-up)
 # Parts: apt (PostgreSQL, Redis, Prometheus, OpenSSL, Chromium for the storefront browser test, ...), node (Node 24 + npm workspaces),
 # infra (Kafka broker jars), cluster (Kubernetes control plane, etcd, kwok, helm, kubectl),
-# checkov (the chart's manifest checks, from PyPI into a virtualenv).
+# stack (the Prometheus Operator, its config reloader and Prometheus at kube-prometheus-stack's
+# versions, built from their Go modules, and their images), checkov (the chart's manifest
+# checks, from PyPI into a virtualenv).
 # Downloads and builds are cached under ~/.cache/shopwatch.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,15 +40,16 @@ setup_node() {
 }
 
 parts=("$@")
-((${#parts[@]})) || parts=(apt node infra cluster checkov)
+((${#parts[@]})) || parts=(apt node infra cluster stack checkov)
 for part in "${parts[@]}"; do
   case "$part" in
     apt) setup_apt ;;
     node) setup_node ;;
     infra) scripts/infra/install.sh ;;
     cluster) scripts/cluster/install.sh ;;
+    stack) scripts/stack/install.sh ;;
     checkov) scripts/checkov.sh install ;;
-    *) echo "setup: unknown part '$part' (apt, node, infra, cluster, checkov)" >&2; exit 2 ;;
+    *) echo "setup: unknown part '$part' (apt, node, infra, cluster, stack, checkov)" >&2; exit 2 ;;
   esac
 done
 echo "setup: done (${parts[*]})"

@@ -6,7 +6,7 @@ ETCD_VERSION="${SHOPWATCH_ETCD_VERSION:-v3.7.3}"        # go.etcd.io/etcd/server
 KWOK_VERSION="${SHOPWATCH_KWOK_VERSION:-v0.8.0}"        # sigs.k8s.io/kwok
 COREDNS_VERSION="${SHOPWATCH_COREDNS_VERSION:-v1.15.0}"  # github.com/coredns/coredns (go 1.26.0)
 CRICTL_VERSION="${SHOPWATCH_CRICTL_VERSION:-v1.37.0}"    # sigs.k8s.io/cri-tools (go 1.26.6)
-PROM_OPERATOR_VERSION="${SHOPWATCH_PROM_OPERATOR_VERSION:-v0.94.0}"       # CRD manifests only
+PROM_OPERATOR_VERSION="${SHOPWATCH_PROM_OPERATOR_VERSION:-v0.93.1}"       # CRD manifests only; = scripts/stack STACK_OPERATOR_VERSION (what kube-prometheus-stack 88.5.3 runs)
 GRAFANA_OPERATOR_VERSION="${SHOPWATCH_GRAFANA_OPERATOR_VERSION:-v5.18.0}"  # GrafanaDashboard CRD only
 
 # Built together from k8s.io/kubernetes into $KUBE_DIR (kubelet and kube-proxy run the real node).
