@@ -167,10 +167,28 @@ describe('checkout saga', { timeout: 300_000 }, () => {
     await shop.restartService('orders', { SAGA_STEP_TIMEOUT_MS: String(RELAXED_STEP_TIMEOUT_MS), SAGA_STEP_BUDGET_MS: String(RELAXED_STEP_BUDGET_MS) });
   });
 
-  it('psp unreachable: the breaker opens, orders fail fast with psp_unavailable; psp back: half-open, closed, confirmed', async () => {
+  it('psp down for a few seconds (a restart): the order waits for it and is confirmed, nothing cancelled', async () => {
+    const productId = await shop.createProduct({ stock: 5 });
+    await shop.stopService('psp');
+    let id: string;
+    try {
+      id = await shop.placeAcceptedOrder(token, { items: [{ productId, quantity: 1 }] });
+      // payments holds the authorise while psp is away (well inside its 60 s outage grace).
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      expect((await shop.order(token, id)).status).not.toBe('cancelled');
+    } finally {
+      await shop.startService('psp');
+    }
+    expect(await shop.waitForTerminal(token, id, 90_000)).toMatchObject({ status: 'confirmed' });
+    await expectStock(productId, { onHand: 4, reserved: 0 });
+  });
+
+  it('psp unreachable past the outage grace: the breaker opens, orders fail fast with psp_unavailable; psp back: half-open, closed, confirmed', async () => {
     const productId = await shop.createProduct({ stock: 50 });
     const paymentsMetric = async (name: string, labels: Record<string, string> = {}) => metricValue(await shop.metrics('payments'), name, labels);
     const cancelled: OrderView[] = [];
+    // No grace: every authorise that cannot reach psp is answered at once, as after a long outage.
+    await shop.restartService('payments', { PSP_OUTAGE_GRACE_MS: '0' });
     await shop.stopService('psp');
     try {
       await waitFor(
@@ -204,5 +222,6 @@ describe('checkout saga', { timeout: 300_000 }, () => {
     expect(await paymentsMetric('shop_payments_circuit_transitions_total', { dependency: 'psp', to: 'half_open' })).toBeGreaterThanOrEqual(1);
     expect(await paymentsMetric('shop_payments_circuit_transitions_total', { dependency: 'psp', to: 'closed' })).toBeGreaterThanOrEqual(1);
     expect(await paymentsMetric('shop_payments_circuit_state', { dependency: 'psp' })).toBe(0);
+    await shop.restartService('payments', { PSP_OUTAGE_GRACE_MS: '60000' });
   });
 });

@@ -21,6 +21,12 @@ export const PaymentsConfigSchema = withBaseConfig({
   /** Open → half-open after this long. */
   BREAKER_RESET_TIMEOUT_MS: Type.Integer({ minimum: 10, maximum: 600_000, default: 5_000 }),
   BREAKER_ROLLING_WINDOW_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000 }),
+  /**
+   * A saga authorise that cannot reach psp is retried for this long after the command was sent
+   * (a psp restart delays orders instead of cancelling them), then answered psp_unavailable. Keep
+   * it below orders' SAGA_STEP_BUDGET_MS (120 s by default).
+   */
+  PSP_OUTAGE_GRACE_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 60_000 }),
   /** Card token used when an authorise command carries none. */
   DEFAULT_CARD_TOKEN: Type.String({ pattern: '^tok_[a-z0-9_]{1,60}$', default: 'tok_visa' }),
   RUN_MIGRATIONS: Type.Boolean({ default: true }),

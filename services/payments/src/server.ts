@@ -70,6 +70,7 @@ startOrExit(async () => {
           consumerGroup: config.CONSUMER_GROUP,
           now: () => new Date(),
           inboxMetrics: platform.inboxMetrics(app.metrics.registry),
+          pspOutageGraceMs: config.PSP_OUTAGE_GRACE_MS,
           ...repliesTopic,
         }),
       }),

@@ -34,6 +34,20 @@ export function needsPspAuthorization(status: PaymentStatus, failureReason: stri
   return status === 'failed' && failureReason !== null && RETRYABLE_FAILURES.has(failureReason);
 }
 
+/**
+ * Whether a saga authorise command whose psp call just failed for `failureReason` should be retried
+ * (the consumer holds it and tries psp again with backoff) rather than answered as failed. A psp
+ * outage shorter than the grace, counted from the command's own time, delays orders and cancels
+ * none; after it, the command is answered `psp_unavailable`/`timeout` and the saga cancels.
+ * Declines and other answers psp gave are never waited out.
+ */
+export function waitOutPspOutage(failureReason: string | null, commandTime: string, now: Date, graceMs: number): boolean {
+  if (failureReason === null || !RETRYABLE_FAILURES.has(failureReason)) return false;
+  const sent = Date.parse(commandTime);
+  if (Number.isNaN(sent)) return false;
+  return now.getTime() - sent < graceMs;
+}
+
 export type StepDecision = { action: 'call-psp' } | { action: 'done' } | { action: 'refuse'; reason: FailureReason } | { action: 'settle-locally' };
 
 /**

@@ -4,7 +4,7 @@
 // derived from the command id, so even a reply sent twice is one event downstream.
 import { makeEvent, type ShopEvent } from '@shopwatch/contracts';
 import { enqueue, handleOnce, PermanentError, type EventHandler, type InboxMetrics, type Pool, type PoolClient } from '@shopwatch/platform';
-import { replyEventId } from '../domain/payment.ts';
+import { replyEventId, waitOutPspOutage } from '../domain/payment.ts';
 import type { AuthorizeResult, Finishing, PaymentService, StepResult } from './payment-service.ts';
 
 const SOURCE = '/services/payments';
@@ -17,6 +17,19 @@ export interface CommandHandlerOptions {
   /** Replies' topic; the registry's (`shop.payments.events.v1`) unless overridden (tests). */
   repliesTopic?: string;
   inboxMetrics?: InboxMetrics;
+  /**
+   * How long after a command was sent a psp outage is waited out (the command retried) before an
+   * authorise is answered `psp_unavailable`. Keep it below orders' SAGA_STEP_BUDGET_MS.
+   */
+  pspOutageGraceMs: number;
+}
+
+/** psp is unreachable and the authorise command is young enough to wait: the consumer retries it. */
+export class PspOutageError extends Error {
+  constructor(reason: string) {
+    super(`authorisation not decided by psp (${reason}); will retry within the outage grace`);
+    this.name = 'PspOutageError';
+  }
 }
 
 /** A void or refund that could not reach psp must still happen: the consumer retries it with backoff. */
@@ -67,6 +80,11 @@ export function createCommandHandler(options: CommandHandlerOptions): EventHandl
               return makeEvent('shop.payments.payment.authorization-failed', data.orderId, { orderId: data.orderId, commandId, reason: 'idempotency_conflict', detail: 'The idempotency key was used for a different payment.' }, meta(event));
             }
             const { payment } = result;
+            // Rolling back (inbox record and the failed status included) makes the consumer retry;
+            // the payment stays pending, so the retry asks psp again under the same psp key.
+            if (payment.status === 'failed' && waitOutPspOutage(payment.failureReason, event.time, now(), options.pspOutageGraceMs)) {
+              throw new PspOutageError(payment.failureReason ?? 'psp_unavailable');
+            }
             if (payment.status === 'authorized' || payment.status === 'captured') {
               return makeEvent('shop.payments.payment.authorized', data.orderId, { orderId: data.orderId, commandId, paymentId: payment.id, amountCents: payment.amountCents, currency: payment.currency }, meta(event));
             }

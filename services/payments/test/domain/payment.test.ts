@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captureDecision, currencyLabel, failureReason, needsPspAuthorization, refundDecision, replyEventId, requestFingerprint, voidDecision } from '../../src/domain/payment.ts';
+import { captureDecision, currencyLabel, failureReason, needsPspAuthorization, refundDecision, replyEventId, requestFingerprint, voidDecision, waitOutPspOutage } from '../../src/domain/payment.ts';
 
 describe('replyEventId', () => {
   it('is a stable version-5-layout UUID per command and differs between commands', () => {
@@ -68,5 +68,23 @@ describe('failure reasons and labels', () => {
   it('keeps the currency label bounded', () => {
     expect(currencyLabel('EUR')).toBe('EUR');
     expect(currencyLabel('XAU')).toBe('other');
+  });
+});
+
+describe('waiting out a psp outage', () => {
+  const sent = '2026-12-06T10:00:00.000Z';
+  const after = (ms: number) => new Date(Date.parse(sent) + ms);
+  it('retries an unreachable or timed-out psp while the command is younger than the grace', () => {
+    expect(waitOutPspOutage('psp_unavailable', sent, after(59_999), 60_000)).toBe(true);
+    expect(waitOutPspOutage('timeout', sent, after(1_000), 60_000)).toBe(true);
+  });
+  it('answers once the grace has passed, or at once with no grace', () => {
+    expect(waitOutPspOutage('psp_unavailable', sent, after(60_000), 60_000)).toBe(false);
+    expect(waitOutPspOutage('psp_unavailable', sent, after(0), 0)).toBe(false);
+  });
+  it('never waits out an answer psp gave, or a command without a readable time', () => {
+    expect(waitOutPspOutage('declined', sent, after(10), 60_000)).toBe(false);
+    expect(waitOutPspOutage(null, sent, after(10), 60_000)).toBe(false);
+    expect(waitOutPspOutage('psp_unavailable', 'not a time', after(10), 60_000)).toBe(false);
   });
 });

@@ -28,6 +28,9 @@ const repliesTopic = `${base}.replies`;
 const deadLetterTopic = `${base}.deadletter`;
 const group = `${base}-group`;
 
+/** The handler waits out a psp outage this long after a command was sent. */
+const OUTAGE_GRACE_MS = 10_000;
+
 let f: PaymentsFixture;
 let client: KafkaClient;
 let commands: EventProducer;
@@ -54,7 +57,7 @@ beforeAll(async () => {
     fromBeginning: true,
     deadLetterTopic,
     retry: { initialDelayMs: 20, maxDelayMs: 200 },
-    handler: createCommandHandler({ pool: f.pool, service: f.app.payments, consumerGroup: group, now: () => new Date(), repliesTopic, inboxMetrics: inboxMetrics(f.app.metrics.registry) }),
+    handler: createCommandHandler({ pool: f.pool, service: f.app.payments, consumerGroup: group, now: () => new Date(), repliesTopic, inboxMetrics: inboxMetrics(f.app.metrics.registry), pspOutageGraceMs: OUTAGE_GRACE_MS }),
   });
 });
 
@@ -73,8 +76,9 @@ const now = () => new Date();
 let orders = 0;
 const newOrder = () => `order-${++orders}-${Date.now().toString(36)}`;
 
-function authorizeCommand(orderId: string, extra: { cardToken?: string; idempotencyKey?: string; amountCents?: number } = {}) {
-  return makeEvent('shop.payments.payment.authorize', orderId, { orderId, amountCents: extra.amountCents ?? 2500, currency: 'EUR', idempotencyKey: extra.idempotencyKey ?? `pay-${orderId}`, ...(extra.cardToken ? { cardToken: extra.cardToken } : {}) }, { source, now });
+function authorizeCommand(orderId: string, extra: { cardToken?: string; idempotencyKey?: string; amountCents?: number; sentMsAgo?: number } = {}) {
+  const sentAt = extra.sentMsAgo === undefined ? now : () => new Date(Date.now() - (extra.sentMsAgo ?? 0));
+  return makeEvent('shop.payments.payment.authorize', orderId, { orderId, amountCents: extra.amountCents ?? 2500, currency: 'EUR', idempotencyKey: extra.idempotencyKey ?? `pay-${orderId}`, ...(extra.cardToken ? { cardToken: extra.cardToken } : {}) }, { source, now: sentAt });
 }
 
 interface Reply {
@@ -144,11 +148,11 @@ describe('saga commands → replies', () => {
     expect((await replyTo(captureAfterVoid)).event).toMatchObject({ type: 'shop.payments.payment.capture-failed', data: { reason: 'not_authorized' } });
   });
 
-  it('psp unreachable: authorization-failed with reason psp_unavailable', async () => {
+  it('psp unreachable past the outage grace: authorization-failed with reason psp_unavailable', async () => {
     const orderId = newOrder();
     await f.psp.stop();
     try {
-      const authorize = authorizeCommand(orderId);
+      const authorize = authorizeCommand(orderId, { sentMsAgo: OUTAGE_GRACE_MS + 5_000 });
       await commands.publish([authorize]);
       expect((await replyTo(authorize)).event).toMatchObject({ type: 'shop.payments.payment.authorization-failed', data: { orderId, reason: 'psp_unavailable' } });
     } finally {
@@ -192,6 +196,28 @@ describe('refund', () => {
     const orphan = makeEvent('shop.payments.payment.refund', nobody, { orderId: nobody, reason: 'step_timeout' }, { source, now });
     await commands.publish([orphan]);
     expect((await replyTo(orphan)).event).toMatchObject({ type: 'shop.payments.payment.refund-failed', data: { orderId: nobody, reason: 'payment_not_found' } });
+  });
+});
+
+describe('a psp outage shorter than the grace', () => {
+  it('holds an authorise (retried, no reply) until psp is back, then answers authorized with one psp authorisation', async () => {
+    const orderId = newOrder();
+    const retriesBefore = await f.metric('kafka_handler_retries_total', { topic: commandsTopic });
+    await f.psp.stop();
+    const authorize = authorizeCommand(orderId);
+    try {
+      await commands.publish([authorize]);
+      await waitFor('authorise retried', async () => (await f.metric('kafka_handler_retries_total', { topic: commandsTopic })) >= retriesBefore + 2, { timeoutMs: 30_000 });
+      expect(repliesTo(authorize)).toHaveLength(0);
+      const { rows } = await f.pool.query<{ status: string }>('SELECT status FROM payments WHERE order_id = $1', [orderId]);
+      expect(rows.map((row) => row.status)).toEqual(['pending']);
+    } finally {
+      await f.psp.start();
+    }
+    const reply = await replyTo(authorize);
+    expect(reply.event).toMatchObject({ type: 'shop.payments.payment.authorized', data: { orderId } });
+    expect(repliesTo(authorize)).toHaveLength(1);
+    expect(f.psp.store.withReference(orderId).map((a) => a.status)).toEqual(['authorized']);
   });
 });
 
