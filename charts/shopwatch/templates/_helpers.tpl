@@ -46,6 +46,35 @@ app.kubernetes.io/managed-by: {{ .root.Release.Service }}
 app.kubernetes.io/part-of: shopwatch
 {{- end }}
 
+{{/*
+Labels of pod templates that must not change from one chart version to the next: the data pods
+(PostgreSQL, Kafka, Redis) and services that keep their state in memory (`stateInMemory`). No
+`helm.sh/chart` or `app.kubernetes.io/version`: a label that changes per chart version changes the
+pod template, and a changed template replaces the pod — with persistence off, or state in memory,
+the data goes with it. These pods roll only when their own settings or image change.
+Args: root, name, component.
+*/}}
+{{- define "shopwatch.stablePodLabels" -}}
+{{ include "shopwatch.selectorLabels" . }}
+app.kubernetes.io/component: {{ .component | default "service" }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+app.kubernetes.io/part-of: shopwatch
+{{- end }}
+
+{{/*
+updateStrategy of an in-chart data StatefulSet. Without persistence its data lives in the pod
+(emptyDir): OnDelete, so neither an upgrade nor a changed setting replaces the pod and wipes the
+data — a changed template takes effect when the pod is deleted on purpose. With a volume, a rolling
+update keeps the data. Args: the component's `persistence` block.
+*/}}
+{{- define "shopwatch.dataUpdateStrategy" -}}
+{{- if .enabled }}
+type: RollingUpdate
+{{- else }}
+type: OnDelete
+{{- end }}
+{{- end }}
+
 {{/* Labels on release-wide objects (secrets, config maps, policies). */}}
 {{- define "shopwatch.commonLabels" -}}
 helm.sh/chart: {{ include "shopwatch.chart" . }}
