@@ -290,6 +290,14 @@ case "$1" in
     node_images
     [[ "$1" == runtime ]] && { log "containerd ready in $((SECONDS - started)) s (socket $CONTAINERD_SOCK)"; exit 0; }
     start_node_component kubelet 60
+    # `kubectl wait` fails at once with NotFound while the kubelet has not registered the Node yet
+    # (seen on a loaded machine in a cold CI run): wait for the object first, then for Ready.
+    registered=0
+    for _ in $(seq 1 120); do
+      kubectl_admin get "node/$NODE_NAME" >/dev/null 2>&1 && { registered=1; break; }
+      sleep 1
+    done
+    ((registered)) || die "node $NODE_NAME not registered by the kubelet within 120 s (see .local/logs/kubelet.log)"
     kubectl_admin wait --for=condition=Ready --timeout=120s "node/$NODE_NAME" >/dev/null \
       || { kubectl_admin describe node "$NODE_NAME" | tail -n 30 >&2; die "node $NODE_NAME not Ready (see .local/logs/kubelet.log)"; }
     start_node_component kube-proxy 60
