@@ -35,3 +35,9 @@ export { registerHttpFaults, HttpFaultsSchema, HttpFaultsSchemaFile } from './fa
 export type { HttpFaults } from './faults/http-faults.ts';
 export { RecurringJob } from './jobs/index.ts';
 export type { RecurringJobOptions } from './jobs/index.ts';
+export { INBOX_RETENTION_HOURS_DEFAULT, Topic, withAuth, withConsumer, withConsumerConcurrency, withDatabase, withKafka, withOutboxRelay, withTopicPartitions, withTopics } from './config/fragments.ts';
+export type { DatabaseFragmentOptions } from './config/fragments.ts';
+export { startService } from './service/start-service.ts';
+export type { ConsumerSpec, JobSpec, ServiceConfig, ServiceContext, ServiceDefinition, ServiceParts } from './service/start-service.ts';
+export { CLOSE_ORDER, CloseSequence } from './service/close-order.ts';
+export type { ClosePhase } from './service/close-order.ts';
