@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make up`: the whole platform in a Kubernetes cluster with Helm.
-#   - With Docker and kind (a developer laptop): a kind cluster `shopwatch`, every image built with
-#     docker and loaded into it, charts/shopwatch installed.
+#   - With Docker and kind (a developer laptop): a kind cluster `shopwatch` from k8s/kind.yaml, every
+#     image built (by skaffold from skaffold.yaml when it is installed, else docker build) and
+#     loaded into it, charts/shopwatch installed.
 #   - Without Docker (CI, this repository's machines): the local control plane with its real node
 #     (`make cluster-up`), every image built here (`make images`, the test-infra images for
 #     PostgreSQL, Kafka and Redis) and loaded into the node, charts/shopwatch installed with
@@ -22,16 +23,25 @@ eval "$(scripts/tools.sh env)"   # HELM, KUBECTL (pinned)
 values=()
 if command -v docker >/dev/null && docker info >/dev/null 2>&1 && command -v kind >/dev/null; then
   mode=kind
-  kind get clusters 2>/dev/null | grep -qx shopwatch || kind create cluster --name shopwatch --wait 120s
+  # k8s/kind.yaml: one node on the node image pinned there (kind's strict decoder checks the file
+  # in test/gitops/kind.int.test.ts).
+  kind get clusters 2>/dev/null | grep -qx shopwatch || kind create cluster --name shopwatch --config k8s/kind.yaml --wait 120s
   export KUBECONFIG="${KUBECONFIG:-$HOME/.kube/config}"
   kind export kubeconfig --name shopwatch
   images=()
-  for service in "${services[@]}"; do
-    docker build -q -f "services/$service/Dockerfile" -t "shopwatch/$service:dev" . >/dev/null
-    images+=("shopwatch/$service:dev")
-  done
-  docker build -q -f operator/Dockerfile -t shopwatch/operator:dev . >/dev/null
-  kind load docker-image --name shopwatch "${images[@]}" shopwatch/operator:dev
+  for service in "${services[@]}" operator; do images+=("shopwatch/$service:dev"); done
+  if command -v skaffold >/dev/null; then
+    # skaffold.yaml's artifacts (profile kind: Docker with BuildKit, nothing pushed), in parallel
+    # and cached by their inputs, under the fixed tag the install below names.
+    log "building the images with skaffold (profile kind)"
+    skaffold build --profile kind --kube-context kind-shopwatch --tag dev >&2
+  else
+    for service in "${services[@]}"; do
+      docker build -q -f "services/$service/Dockerfile" -t "shopwatch/$service:dev" . >/dev/null
+    done
+    docker build -q -f operator/Dockerfile -t shopwatch/operator:dev . >/dev/null
+  fi
+  kind load docker-image --name shopwatch "${images[@]}"
   values+=(--set image.tag=dev --set shopwatch-operator.image.tag=dev)
 else
   mode=local
