@@ -180,6 +180,18 @@ describe('shopwatch-stack rendered (kube-prometheus-stack left out, see above)',
     }
   });
 
+  it('keeps every rendered pod (platform and Jaeger) restricted, with requests and limits, with these values', () => {
+    const problems = workloads(objects).flatMap((w) => {
+      const where = `${w.kind}/${w.name}`;
+      // Probes as render.int asks them: long-running pods of the platform and this chart (the
+      // operator chart has readiness and liveness but no startup probe).
+      const probed = w.kind !== 'Job' && !w.chart.startsWith('shopwatch-operator-');
+      return [...restrictedProblems(where, w.pod), ...resourceProblems(where, w.pod), ...(probed ? probeProblems(where, w.pod) : [])];
+    });
+    expect(problems).toEqual([]);
+    expect(workloads(objects).length).toBeGreaterThanOrEqual(21);
+  });
+
   it("lets traces into Jaeger, Grafana read it, and keeps the platform's deny in force", () => {
     const policies = objects.filter((o) => o.kind === 'NetworkPolicy') as unknown as NetworkPolicy[];
     const podOf = (name: string, labels: Record<string, string>, ports: Record<string, number> = {}): Endpoint => ({ kind: 'pod', name, namespace: NAMESPACE, labels, ports });
