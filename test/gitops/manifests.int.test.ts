@@ -23,10 +23,12 @@ interface Manifest {
   [key: string]: unknown;
 }
 
+/** YAML documents as objects; a `List` (kubectl's output for several objects) as its items. */
 function parseManifests(text: string): Manifest[] {
   return parseAllDocuments(text)
-    .map((doc) => doc.toJS() as Manifest | null)
-    .filter((doc): doc is Manifest => doc !== null);
+    .map((doc) => doc.toJS() as (Manifest & { items?: Manifest[] }) | null)
+    .filter((doc): doc is Manifest & { items?: Manifest[] } => doc !== null)
+    .flatMap((doc) => (doc.kind === 'List' ? (doc.items ?? []) : [doc]));
 }
 
 const argocd = (): Manifest[] => parseManifests(readFileSync(path.join(root, 'k8s/gitops/argocd/application.yaml'), 'utf8'));
@@ -66,6 +68,8 @@ describe('Argo CD Application', () => {
     const result = await dryRun(objects);
     expect(result.exitCode, result.stderr).toBe(0);
     const [app] = parseManifests(result.stdout);
+    // Nothing pruned: the stored object carries every field the file sets.
+    expect(app?.spec).toMatchObject(objects[0]?.spec ?? {});
     const spec = app?.spec as {
       source: { path: string; helm: { releaseName: string; valueFiles: string[] } };
       destination: { namespace: string };
@@ -107,7 +111,12 @@ describe('Flux GitRepository and HelmRelease', () => {
     ]);
     const result = await dryRun(objects);
     expect(result.exitCode, result.stderr).toBe(0);
-    const release = parseManifests(result.stdout).find((o) => o.kind === 'HelmRelease');
+    const stored = parseManifests(result.stdout);
+    for (const object of objects) {
+      const back = stored.find((o) => o.kind === object.kind);
+      expect(back?.spec ?? back?.['data'], object.kind).toMatchObject(object.spec ?? object['data'] ?? {});
+    }
+    const release = stored.find((o) => o.kind === 'HelmRelease');
     const spec = release?.spec as {
       releaseName: string;
       chart: { spec: { chart: string; sourceRef: { kind: string; name: string }; valuesFiles: string[]; reconcileStrategy: string } };
