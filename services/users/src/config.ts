@@ -1,11 +1,9 @@
-import { loadConfig, withBaseConfig } from '@shopwatch/platform';
+import { ConfigError, loadConfig, withAuth, withBaseConfig, withDatabase } from '@shopwatch/platform';
 import { Type, type Static } from 'typebox';
 
 export const UsersConfigSchema = withBaseConfig({
-  DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
-  JWT_SECRET: Type.String({ minLength: 32 }),
-  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
-  RUN_MIGRATIONS: Type.Boolean({ default: true }),
+  ...withDatabase(),
+  ...withAuth(),
   /** Lifetime of an access token (and so of a session), in seconds. */
   TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 86_400, default: 3_600 }),
   /** Failed logins in a row after which an account is locked. */
@@ -22,5 +20,9 @@ export const UsersConfigSchema = withBaseConfig({
 export type UsersConfig = Static<typeof UsersConfigSchema>;
 
 export function loadUsersConfig(env: NodeJS.ProcessEnv = process.env): UsersConfig {
-  return loadConfig(UsersConfigSchema, env);
+  const config = loadConfig(UsersConfigSchema, env);
+  if ((config.ADMIN_EMAIL === undefined) !== (config.ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError('invalid configuration: ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  }
+  return config;
 }
