@@ -157,7 +157,8 @@ launch_prometheus() {
   fi
   start_detached prometheus prometheus --config.file="$PROM_CONF" \
     --storage.tsdb.path="$PROM_DIR/data" --storage.tsdb.retention.time=2d \
-    --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" --web.enable-lifecycle
+    --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" --web.enable-lifecycle \
+    --enable-feature=exemplar-storage
 }
 
 # ---------------------------------------------------------------- generic

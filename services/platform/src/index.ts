@@ -3,7 +3,7 @@ export { loadConfig, withBaseConfig, BaseConfigSchema, ConfigError } from './con
 export type { BaseConfig } from './config/load-config.ts';
 export { createLogger, REDACTED_PATHS } from './telemetry/logger.ts';
 export type { Logger, LoggerSettings } from './telemetry/logger.ts';
-export { createMetrics, HTTP_DURATION_BUCKETS } from './telemetry/metrics.ts';
+export { createMetrics, HTTP_DURATION_BUCKETS, renderMetrics, sampledTraceExemplar } from './telemetry/metrics.ts';
 export type { ServiceMetrics } from './telemetry/metrics.ts';
 export { startTracing } from './telemetry/tracing.ts';
 export type { Tracing, TracingSettings } from './telemetry/tracing.ts';

@@ -8,7 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../telemetry/logger.ts';
-import { createMetrics, type ServiceMetrics } from '../telemetry/metrics.ts';
+import { createMetrics, renderMetrics, sampledTraceExemplar, type ServiceMetrics } from '../telemetry/metrics.ts';
 import { fieldErrors, validatorCompiler } from './validation.ts';
 import { PROBLEM_CONTENT_TYPE, ProblemError, problemForStatus, type Problem } from './problem.ts';
 import { Readiness } from './readiness.ts';
@@ -96,7 +96,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     const route = request.routeOptions.url ?? 'unmatched';
     const status = reply.statusCode;
     if (!INFRA_ROUTES.has(route)) {
-      metrics.httpDuration.observe({ method: request.method, route, status_code: String(status) }, reply.elapsedTime / 1000);
+      metrics.httpDuration.observe({
+        labels: { method: request.method, route, status_code: String(status) },
+        value: reply.elapsedTime / 1000,
+        exemplarLabels: sampledTraceExemplar(),
+      });
     }
     if (status >= 500) request.log.error({ method: request.method, route, status }, 'request failed');
     else request.log.debug({ method: request.method, route, status, ms: reply.elapsedTime }, 'request completed');
@@ -156,9 +160,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     });
   });
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-    reply.header('content-type', metrics.registry.contentType);
-    return metrics.registry.metrics();
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    const { contentType, body } = await renderMetrics(metrics.registry, request.headers.accept);
+    reply.header('content-type', contentType);
+    return body;
   });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

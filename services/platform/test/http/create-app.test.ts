@@ -123,6 +123,17 @@ describe('createApp', () => {
     expect(text).toContain('nodejs_eventloop_lag_p99_seconds');
   });
 
+  it('serves OpenMetrics (the format with exemplars) to a scraper that asks for it, the text format otherwise, even to both at once', async () => {
+    await app.inject({ url: '/items/7' });
+    const accept = 'application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.3';
+    const [open, plain] = await Promise.all([app.inject({ url: '/metrics', headers: { accept } }), app.inject({ url: '/metrics' })]);
+    expect(open.headers['content-type']).toMatch(/^application\/openmetrics-text; version=1\.0\.0/);
+    expect(open.body.trimEnd().endsWith('# EOF')).toBe(true);
+    expect(plain.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(plain.body).not.toContain('# EOF');
+    expect(plain.body).toContain('http_server_request_duration_seconds_count{service="kit-test",method="GET",route="/items/:id",status_code="200"}');
+  });
+
   it('generates OpenAPI 3.1 from route schemas', async () => {
     const doc = (await app.inject({ url: '/openapi.json' })).json<{ openapi: string; paths: Record<string, unknown> }>();
     expect(doc.openapi).toBe('3.1.0');
