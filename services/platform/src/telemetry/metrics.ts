@@ -25,7 +25,7 @@ export function createMetrics(service: string): ServiceMetrics {
   // prom-client accepts an exemplar-carrying metric only on a registry whose format is OpenMetrics
   // at the moment it is registered; the registry otherwise stays in the text format, which every
   // reader of `registry.metrics()` expects, and renderMetrics switches per scrape.
-  registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+  useFormat(registry, Registry.OPENMETRICS_CONTENT_TYPE);
   const httpDuration = new Histogram({
     name: 'http_server_request_duration_seconds',
     help: 'Duration of HTTP server requests, by method, route template and status code.',
@@ -34,8 +34,13 @@ export function createMetrics(service: string): ServiceMetrics {
     registers: [registry],
     enableExemplars: true,
   });
-  registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE);
+  useFormat(registry, Registry.PROMETHEUS_CONTENT_TYPE);
   return { registry, httpDuration };
+}
+
+/** prom-client types a registry by the one format it was made with; ours switches between both. */
+function useFormat(registry: Registry, format: RegistryContentType): void {
+  (registry as unknown as Registry<RegistryContentType>).setContentType(format);
 }
 
 /** Exemplar labels naming the active span's trace, when it is sampled (an unsampled id leads nowhere). */
@@ -59,11 +64,11 @@ export async function renderMetrics(registry: Registry, accept: string | undefin
   const wanted: RegistryContentType = accept?.includes('application/openmetrics-text') ? Registry.OPENMETRICS_CONTENT_TYPE : Registry.PROMETHEUS_CONTENT_TYPE;
   const previous = scrapesInTurn.get(registry) ?? Promise.resolve();
   const mine = previous.catch(() => undefined).then(async () => {
-    registry.setContentType(wanted);
+    useFormat(registry, wanted);
     try {
       return { contentType: wanted, body: await registry.metrics() };
     } finally {
-      registry.setContentType(Registry.PROMETHEUS_CONTENT_TYPE);
+      useFormat(registry, Registry.PROMETHEUS_CONTENT_TYPE);
     }
   });
   scrapesInTurn.set(registry, mine);
