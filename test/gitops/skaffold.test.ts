@@ -162,9 +162,9 @@ describe('profiles', () => {
     expect(release).toMatchObject({ name: 'shop', namespace: 'shop', chartPath: 'charts/shopwatch', valuesFiles: ['charts/shopwatch/values-local.yaml'] });
   });
 
-  it("default: Grafana's port-forward names kube-prometheus-stack's Grafana Service of this release", () => {
-    const reference = path.join(referenceDir, 'grafana-chart-12.11.1.values.yaml');
-    if (!existsSync(reference)) return;
+  const grafanaReference = path.join(referenceDir, 'grafana-chart-12.11.1.values.yaml');
+  it.skipIf(!existsSync(grafanaReference))("default: Grafana's port-forward names kube-prometheus-stack's Grafana Service of this release", () => {
+    const reference = grafanaReference;
     const pipeline = pipelineOf(config);
     const [release] = pipeline.deploy.helm.releases;
     const grafana = pipeline.portForward.find((p) => p.resourceName.endsWith('-grafana'));
