@@ -12,6 +12,7 @@ import {
   dockerfileOf,
   expandTemplate,
   loadSkaffold,
+  mergeValues,
   nestedValues,
   pipelineOf,
   referenceDir,
@@ -97,17 +98,15 @@ describe.each(profiles)('pipeline of profile %s', (profile) => {
     if (!release?.chartPath) throw new Error('no chart');
     const chartDir = path.join(root, release.chartPath);
     expect(existsSync(path.join(chartDir, 'Chart.yaml')), `${release.chartPath} exists`).toBe(true);
-    const fileValues = (release.valuesFiles ?? []).reduce<Record<string, unknown>>(
-      (acc, file) => ({ ...acc, ...(parse(readFileSync(path.join(root, file), 'utf8')) as Record<string, unknown>) }),
-      {},
-    );
+    // Helm's order: the values files, then the --set flags, each coalesced over the last.
+    const fileValues = (release.valuesFiles ?? []).reduce<unknown>((acc, file) => mergeValues(acc, parse(readFileSync(path.join(root, file), 'utf8'))), {});
     for (const digest of [`sha256:${'ab'.repeat(32)}`, '']) {
       const values = templateValues(artifacts, 'f00d', digest);
       const flat = Object.fromEntries(Object.entries(release.setValueTemplates ?? {}).map(([k, v]) => [k, expandTemplate(v, values)]));
       for (const [key, value] of Object.entries(flat)) {
         if (key.endsWith('.tag')) expect(value).toBe(digest ? `f00d@${digest}` : 'f00d');
       }
-      const failures = validateChartValues(chartDir, { ...fileValues, ...nestedValues(flat) });
+      const failures = validateChartValues(chartDir, mergeValues(fileValues, nestedValues(flat)));
       expect(failures, JSON.stringify(failures, null, 2)).toEqual([]);
     }
   });
