@@ -15,7 +15,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { kubectl, parseManifests, useNamespace } from '@shopwatch/testkit';
+import { kubeconfigPath, kubectl, parseManifests, useNamespace } from '@shopwatch/testkit';
 import { cpu, footprint, formatFootprint, memory, workloads, type Manifest } from './support/chart.ts';
 import { connection, type Endpoint, type NetworkPolicy } from './support/network-policy.ts';
 import { probeProblems, resourceProblems, restrictedProblems } from './support/pod-checks.ts';
@@ -352,6 +352,33 @@ describe('shopwatch-stack rendered (kube-prometheus-stack left out, see above)',
       expect(result.exitCode, result.stderr).toBe(0);
       expect(result.stderr).not.toMatch(/would violate PodSecurity/);
       expect(result.stdout.split('\n').filter((l) => l.includes('serverside-applied')).length).toBe(own.length);
+    }, 180_000);
+
+    it("keeps Grafana's admin password across upgrades: the render reads the Secret back (lookup)", async () => {
+      const render = async () => {
+        const { stdout } = await helmStack(stack, ['template', RELEASE, '{chart}', '-n', ns.name, '--dry-run=server'], { kubeconfig: kubeconfigPath() });
+        const secret: Manifest | undefined = parseManifests(stdout).find((o) => o.kind === 'Secret' && o.metadata?.name === `${RELEASE}-grafana-admin`);
+        return Buffer.from(secret?.data?.['admin-password'] ?? '', 'base64').toString();
+      };
+      // No Secret yet (an install): a new password each render.
+      const first = await render();
+      expect(first).toMatch(/^[A-Za-z0-9]{32}$/);
+      expect(await render()).not.toBe(first);
+      // The Secret an earlier revision of the release made (Helm's ownership marks on it).
+      const earlier = {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: {
+          name: `${RELEASE}-grafana-admin`,
+          namespace: ns.name,
+          labels: { 'app.kubernetes.io/managed-by': 'Helm' },
+          annotations: { 'meta.helm.sh/release-name': RELEASE, 'meta.helm.sh/release-namespace': ns.name },
+        },
+        stringData: { 'admin-user': 'admin', 'admin-password': first },
+      };
+      await kubectl(['apply', '-n', ns.name, '-f', '-'], { input: JSON.stringify(earlier) });
+      expect(await render()).toBe(first);
+      expect(await render()).toBe(first);
     }, 180_000);
   });
 });
