@@ -63,7 +63,10 @@ EOF
   log "built operator and prometheus-config-reloader $STACK_OPERATOR_VERSION in $((SECONDS - start)) s"
 }
 
-# Prometheus' module has no replace directives, so `go install` takes it straight from the proxy.
+# Built as the dependency of a wrapper module too: Prometheus' go.mod carries `replace` and
+# `exclude` directives (v0.314.0 replaces cloud.google.com/go), so `go install @version` refuses
+# it, and a dependency's directives are ignored anyway. The wrapper repeats them as its own, so
+# the build resolves exactly the versions Prometheus' own build does.
 # The `builtinassets` tag of upstream's build is left out: the compiled React UI is not in the Go
 # module (it is built with npm in their release pipeline). The HTTP API, which is what the tests
 # and Grafana use, is complete; the UI pages answer that the assets are missing.
@@ -71,12 +74,28 @@ build_prometheus() {
   local out="$STACK_PROMETHEUS_DIR"
   [[ -x "$out/prometheus" ]] && return 0
   need_go
-  local start=$SECONDS
+  local start=$SECONDS dir="$STACK_BUILD_DIR/prometheus-$STACK_PROMETHEUS_VERSION" module=github.com/prometheus/prometheus gomod
   log "building prometheus $STACK_PROMETHEUS_VERSION (module $STACK_PROMETHEUS_MODULE_VERSION; first time only; ~8 min on 2 cores)"
+  gomod="$(go mod download -json "$module@$STACK_PROMETHEUS_MODULE_VERSION" | sed -nE 's/^\s*"GoMod": "(.*)",?$/\1/p')"
+  if grep -qE '=>\s*\.{1,2}/' "$gomod"; then
+    log "$module@$STACK_PROMETHEUS_MODULE_VERSION replaces a module with a local path; pin it in this script"; exit 1
+  fi
+  mkdir -p "$dir"
+  {
+    echo "module shopwatch.local/build/prometheus"
+    echo
+    echo "go $(go env GOVERSION | sed -E 's/^go([0-9]+\.[0-9]+).*/\1.0/')"
+    echo
+    echo "require $module $STACK_PROMETHEUS_MODULE_VERSION"
+    echo
+    # Everything from the first replace/exclude directive on: they follow the require blocks.
+    awk '/^(replace|exclude)/ { on = 1 } on' "$gomod"
+  } >"$dir/go.mod"
+  : >"$dir/go.sum"
   rm -rf "$out.tmp" && mkdir -p "$out.tmp"
-  GOBIN="$out.tmp" go install -trimpath -tags netgo \
+  (cd "$dir" && go build -trimpath -tags netgo \
     -ldflags="$(version_ldflags "$STACK_PROMETHEUS_VERSION" "$STACK_PROMETHEUS_MODULE_VERSION")" \
-    "github.com/prometheus/prometheus/cmd/prometheus@$STACK_PROMETHEUS_MODULE_VERSION"
+    -o "$out.tmp/" "$module/cmd/prometheus")
   rm -rf "$out" && mv "$out.tmp" "$out"
   log "built prometheus $STACK_PROMETHEUS_VERSION in $((SECONDS - start)) s"
 }
