@@ -1,4 +1,4 @@
-import { loadConfig, withBaseConfig } from '@shopwatch/platform';
+import { loadConfig, withAuth, withBaseConfig } from '@shopwatch/platform';
 import { Type, type Static } from 'typebox';
 import { resolveUpstreams, SERVICES, urlVariable, type Upstream } from './domain/upstreams.ts';
 
@@ -9,7 +9,7 @@ const upstreamUrls = Object.fromEntries(Object.keys(SERVICES).map((name) => [url
 
 export const GatewayConfigSchema = withBaseConfig({
   REDIS_URL: Type.String({ pattern: '^rediss?://' }),
-  JWT_SECRET: Type.String({ minLength: 32 }),
+  ...withAuth(),
   ...upstreamUrls,
   /** Longest wait for an upstream's response headers (and any pause in its body), in ms → 504. */
   UPSTREAM_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 300_000, default: 10_000 }),
