@@ -1,10 +1,24 @@
-import { loadConfig, withBaseConfig } from '@shopwatch/platform';
+import { PAYMENTS_COMMANDS_TOPIC, PAYMENTS_EVENTS_TOPIC } from '@shopwatch/contracts';
+import { loadConfig, Topic, withBaseConfig, withConsumer, withConsumerConcurrency, withDatabase, withKafka, withOutboxRelay, withTopicPartitions, withTopics } from '@shopwatch/platform';
 import { Type, type Static } from 'typebox';
 
 export const PaymentsConfigSchema = withBaseConfig({
-  DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
-  KAFKA_BROKERS: Type.String({ pattern: '^[^,\\s]+(,[^,\\s]+)*$' }),
-  DATABASE_POOL_SIZE: Type.Integer({ minimum: 2, maximum: 100, default: 16 }),
+  ...withDatabase({ minPoolSize: 2, poolSize: 16 }),
+  ...withKafka(),
+  ...withTopics(),
+  /**
+   * Each command costs a few database round trips and a psp call, one after another within a
+   * partition: partitions handled in parallel carry the saga's rate (measured: 3 partitions ≈ 120
+   * commands/s, 12 ≈ 200/s offered with p99 ≈ 0.4 s on the 2-core dev machine).
+   */
+  ...withTopicPartitions(12),
+  ...withOutboxRelay(),
+  /** COMMAND_CONSUMER: saga commands are consumed in this process. */
+  ...withConsumer('COMMAND_CONSUMER', 'payments'),
+  ...withConsumerConcurrency(12),
+  COMMANDS_TOPIC: Topic(PAYMENTS_COMMANDS_TOPIC),
+  /** Where replies and payment facts are published. */
+  EVENTS_TOPIC: Topic(PAYMENTS_EVENTS_TOPIC),
   /** Where psp listens. */
   PSP_URL: Type.String({ pattern: '^https?://[^\\s]+$', default: 'http://127.0.0.1:8106' }),
   PSP_CONNECTIONS: Type.Integer({ minimum: 1, maximum: 1024, default: 32 }),
@@ -29,21 +43,6 @@ export const PaymentsConfigSchema = withBaseConfig({
   PSP_OUTAGE_GRACE_MS: Type.Integer({ minimum: 0, maximum: 3_600_000, default: 60_000 }),
   /** Card token used when an authorise command carries none. */
   DEFAULT_CARD_TOKEN: Type.String({ pattern: '^tok_[a-z0-9_]{1,60}$', default: 'tok_visa' }),
-  RUN_MIGRATIONS: Type.Boolean({ default: true }),
-  /** Run the outbox relay in this process (safe with several replicas). */
-  OUTBOX_RELAY: Type.Boolean({ default: true }),
-  /** Consume saga commands in this process. */
-  COMMAND_CONSUMER: Type.Boolean({ default: true }),
-  KAFKA_ENSURE_TOPICS: Type.Boolean({ default: true }),
-  COMMANDS_TOPIC: Type.String({ pattern: '^[a-z0-9._-]{1,200}$', default: 'shop.payments.commands.v1' }),
-  EVENTS_TOPIC: Type.String({ pattern: '^[a-z0-9._-]{1,200}$', default: 'shop.payments.events.v1' }),
-  CONSUMER_GROUP: Type.String({ pattern: '^[a-z0-9._-]{1,200}$', default: 'payments' }),
-  /** Handled command ids are kept this long, then pruned hourly; keep it above the commands topic's retention. */
-  INBOX_RETENTION_HOURS: Type.Integer({ minimum: 1, maximum: 8_760, default: 336 }),
-  /** Command partitions handled in parallel by this replica (order within a partition is always kept). */
-  CONSUMER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 12 }),
-  /** Partitions of the commands and events topics when payments creates them (an existing topic keeps its count). */
-  KAFKA_TOPIC_PARTITIONS: Type.Integer({ minimum: 1, maximum: 256, default: 12 }),
 });
 export type PaymentsConfig = Static<typeof PaymentsConfigSchema>;
 

@@ -14,7 +14,7 @@ export interface CommandHandlerOptions {
   service: PaymentService;
   consumerGroup: string;
   now: () => Date;
-  /** Replies' topic; the registry's (`shop.payments.events.v1`) unless overridden (tests). */
+  /** Replies' topic (EVENTS_TOPIC); the registry's (`shop.payments.events.v1`) when not given. */
   repliesTopic?: string;
   inboxMetrics?: InboxMetrics;
   /**
