@@ -1,24 +1,19 @@
 import { ORDERS_EVENTS_TOPIC, SHIPPING_EVENTS_TOPIC } from '@shopwatch/contracts';
-import { loadConfig, withBaseConfig } from '@shopwatch/platform';
+import { loadConfig, Topic, withAuth, withBaseConfig, withConsumer, withConsumerConcurrency, withDatabase, withKafka, withTopics } from '@shopwatch/platform';
 import { Type, type Static } from 'typebox';
 
-const Topic = (fallback: string) => Type.String({ pattern: '^[a-zA-Z0-9._-]{1,200}$', default: fallback });
-
 export const NotificationsConfigSchema = withBaseConfig({
-  DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
-  KAFKA_BROKERS: Type.String({ pattern: '^[^,\\s]+(,[^,\\s]+)*$' }),
-  JWT_SECRET: Type.String({ minLength: 32 }),
-  DATABASE_POOL_SIZE: Type.Integer({ minimum: 2, maximum: 100, default: 10 }),
-  RUN_MIGRATIONS: Type.Boolean({ default: true }),
-  /** Consume order and shipment events in this process. */
-  EVENT_CONSUMER: Type.Boolean({ default: true }),
+  ...withDatabase({ minPoolSize: 2 }),
+  ...withKafka(),
+  ...withTopics(),
+  ...withAuth(),
+  /** EVENT_CONSUMER: order and shipment events are consumed in this process. */
+  ...withConsumer('EVENT_CONSUMER', 'notifications'),
+  ...withConsumerConcurrency(3),
   /** Deliver notifications in this process (safe with several replicas). */
   DISPATCHER: Type.Boolean({ default: true }),
-  KAFKA_ENSURE_TOPICS: Type.Boolean({ default: true }),
   ORDERS_EVENTS_TOPIC: Topic(ORDERS_EVENTS_TOPIC),
   SHIPPING_EVENTS_TOPIC: Topic(SHIPPING_EVENTS_TOPIC),
-  CONSUMER_GROUP: Topic('notifications'),
-  CONSUMER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 3 }),
   /** Attempts per notification before it is marked failed and dead-lettered (`retries-exhausted`). */
   NOTIFY_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
   /** Backoff before the first retry; doubles per retry up to the maximum (with jitter). */
@@ -32,7 +27,6 @@ export const NotificationsConfigSchema = withBaseConfig({
   CLAIM_LEASE_MS: Type.Integer({ minimum: 1_000, maximum: 3_600_000, default: 60_000 }),
   /** A notification whose order's user is still unknown after this long fails with `no_recipient`. */
   RECIPIENT_WAIT_MS: Type.Integer({ minimum: 1_000, maximum: 7 * 86_400_000, default: 3_600_000 }),
-  INBOX_RETENTION_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 365, default: 24 * 7 }),
 });
 export type NotificationsConfig = Static<typeof NotificationsConfigSchema>;
 
