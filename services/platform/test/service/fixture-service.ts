@@ -11,6 +11,7 @@ import {
   RecurringJob,
   startService,
   Topic,
+  withAuth,
   withBaseConfig,
   withConsumer,
   withDatabase,
@@ -27,6 +28,7 @@ const FixtureConfigSchema = withBaseConfig({
   ...withKafka(),
   ...withTopics(),
   ...withOutboxRelay(),
+  ...withAuth(),
   ...withConsumer('EVENT_CONSUMER', 'fixture'),
   FIXTURE_TOPIC: Topic('test.fixture'),
 });
@@ -39,9 +41,10 @@ startService({
     faults();
     onClose('clients', 'fixture client', () => logger.info('fixture client closing'));
     const app = await createApp({ service: 'fixture', logger });
-    // A request that takes `ms` to answer: the drain test keeps one in flight across SIGTERM.
+    // A query that takes `ms` to answer: the drain test keeps several in flight across SIGTERM
+    // (they need the pool, which must close only after them).
     app.get<{ Querystring: { ms?: string } }>('/slow', async (request) => {
-      await new Promise((resolve) => setTimeout(resolve, Number(request.query.ms ?? 0)));
+      await pool.query('SELECT pg_sleep($1)', [Number(request.query.ms ?? 0) / 1000]);
       return { slept: true };
     });
     // A note stored with its event in one transaction; the relay publishes it, the consumer logs it.

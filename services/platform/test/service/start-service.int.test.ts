@@ -13,7 +13,7 @@ import { CLOSE_ORDER } from '../../src/service/close-order.ts';
 const script = fileURLToPath(new URL('./fixture-service.ts', import.meta.url));
 const topic = uniqueName('test.start-service');
 let db: TestDatabase;
-const env = () => ({ DATABASE_URL: db.url, KAFKA_BROKERS: infraEnv().kafkaBrokers.join(','), FIXTURE_TOPIC: topic, CONSUMER_GROUP: `${topic}.group` });
+const env = () => ({ JWT_SECRET: 'fixture-secret-at-least-32-characters', DATABASE_URL: db.url, KAFKA_BROKERS: infraEnv().kafkaBrokers.join(','), FIXTURE_TOPIC: topic, CONSUMER_GROUP: `${topic}.group` });
 
 beforeAll(async () => {
   db = await createTestDatabase('start-service');
@@ -33,9 +33,9 @@ function closes(output: string): [string, string][] {
 }
 
 describe('startService', () => {
-  it('starts ready from its resources, relays and consumes, drains on SIGTERM and closes in the one order', async () => {
+  it('starts ready from its resources, relays and consumes, drains requests in flight on SIGTERM and closes in the one order', async () => {
     const service = await spawnService({ name: 'fixture', script, env: { ...env(), LOG_LEVEL: 'debug' } });
-    let slow: Promise<Response> | undefined;
+    let slow: Promise<{ status: number; body: unknown }[]> | undefined;
     try {
       const ready = (await (await fetch(`${service.url}/readyz`)).json()) as { checks: Record<string, string> };
       expect(ready.checks).toEqual({ postgres: 'ok', kafka: 'ok', 'kafka-consumer': 'ok' });
@@ -46,14 +46,17 @@ describe('startService', () => {
       expect(posted.status).toBe(202);
       await waitFor('the note consumed through the outbox and Kafka', () => service.output().includes(`"subject":"${note}"`), { timeoutMs: 45_000 });
 
-      slow = fetch(`${service.url}/slow?ms=1500`);
+      slow = Promise.all(
+        Array.from({ length: 10 }, async () => {
+          const res = await fetch(`${service.url}/slow?ms=1500`);
+          return { status: res.status, body: (await res.json()) as unknown };
+        }),
+      );
       await new Promise((resolve) => setTimeout(resolve, 300));
     } finally {
       service.child.kill('SIGTERM');
     }
-    const answered = await slow;
-    expect(answered?.status).toBe(200);
-    expect(await answered?.json()).toEqual({ slept: true });
+    expect(await slow).toEqual(Array(10).fill({ status: 200, body: { slept: true } }));
     const exit = await service.exited;
     expect(exit, service.output().slice(-3000)).toEqual({ code: 0, signal: null });
 
@@ -80,6 +83,7 @@ describe('startService', () => {
     [{ DATABASE_URL: 'mysql://nope' }, 'DATABASE_URL'],
     [{ DATABASE_POOL_SIZE: 'lots' }, 'DATABASE_POOL_SIZE'],
     [{ KAFKA_BROKERS: 'a, b' }, 'KAFKA_BROKERS'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
     [{ INBOX_RETENTION_HOURS: '0' }, 'INBOX_RETENTION_HOURS'],
     [{ FIXTURE_TOPIC: 'no spaces allowed' }, 'FIXTURE_TOPIC'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
