@@ -49,7 +49,6 @@ describe('users process', () => {
   });
 
   it.each([
-    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
     [{ ADMIN_EMAIL: 'admin@shop.example' }, 'ADMIN_PASSWORD'],
     [{ LOGIN_MAX_FAILURES: '0' }, 'LOGIN_MAX_FAILURES'],
     [{ PASSWORD_MEMORY_KIB: '1024' }, 'PASSWORD_MEMORY_KIB'],
