@@ -1,24 +1,18 @@
 import { CATALOG_VIEWS_TOPIC, DEAD_LETTER_TOPIC, ORDERS_EVENTS_TOPIC, SUPPORT_EVENTS_TOPIC } from '@shopwatch/contracts';
-import { loadConfig, withBaseConfig } from '@shopwatch/platform';
+import { loadConfig, Topic, withAuth, withBaseConfig, withConsumer, withDatabase, withKafka, withTopics } from '@shopwatch/platform';
 import { Type, type Static } from 'typebox';
 
-const Topic = (fallback: string) => Type.String({ pattern: '^[a-zA-Z0-9._-]{1,200}$', default: fallback });
-
 export const AnalyticsConfigSchema = withBaseConfig({
-  DATABASE_URL: Type.String({ pattern: '^postgres(ql)?://' }),
-  KAFKA_BROKERS: Type.String({ pattern: '^[^,\\s]+(,[^,\\s]+)*$' }),
-  JWT_SECRET: Type.String({ minLength: 32 }),
-  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
-  RUN_MIGRATIONS: Type.Boolean({ default: true }),
-  /** Consume domain events in this process (replicas share the consumer group's partitions). */
-  EVENT_CONSUMER: Type.Boolean({ default: true }),
-  /** Create the consumed topics and the dead-letter topic at start if they are missing. */
-  KAFKA_ENSURE_TOPICS: Type.Boolean({ default: true }),
+  ...withDatabase(),
+  ...withKafka(),
+  ...withTopics(),
+  ...withAuth(),
+  /** EVENT_CONSUMER: domain events are consumed in this process. */
+  ...withConsumer('EVENT_CONSUMER', 'analytics'),
   CATALOG_VIEWS_TOPIC: Topic(CATALOG_VIEWS_TOPIC),
   ORDERS_EVENTS_TOPIC: Topic(ORDERS_EVENTS_TOPIC),
   SUPPORT_EVENTS_TOPIC: Topic(SUPPORT_EVENTS_TOPIC),
   DEAD_LETTER_TOPIC: Topic(DEAD_LETTER_TOPIC),
-  CONSUMER_GROUP: Type.String({ pattern: '^[a-zA-Z0-9._-]{1,200}$', default: 'analytics' }),
   /** A new consumer group starts at the topics' beginning (history counted in its own minutes) instead of now. */
   CONSUMER_FROM_BEGINNING: Type.Boolean({ default: false }),
   /** POST /events: batches per client per window (in memory, per replica). */
@@ -31,8 +25,6 @@ export const AnalyticsConfigSchema = withBaseConfig({
   /** Minute buckets are kept this long; distinct-session rows (the larger table) SESSION_RETENTION_HOURS. */
   FUNNEL_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3_650, default: 30 }),
   SESSION_RETENTION_HOURS: Type.Integer({ minimum: 24, maximum: 8_760, default: 48 }),
-  /** Handled event ids are kept this long (keep it above the topics' retention), then pruned hourly. */
-  INBOX_RETENTION_HOURS: Type.Integer({ minimum: 1, maximum: 8_760, default: 336 }),
 });
 export type AnalyticsConfig = Static<typeof AnalyticsConfigSchema>;
 
