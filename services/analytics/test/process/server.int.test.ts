@@ -109,7 +109,6 @@ describe('analytics process', () => {
     [{ CLICK_FLUSH_INTERVAL_MS: '10' }, 'CLICK_FLUSH_INTERVAL_MS'],
     [{ RATE_LIMIT_MAX: '0' }, 'RATE_LIMIT_MAX'],
     [{ ORDERS_EVENTS_TOPIC: 'bad topic name' }, 'ORDERS_EVENTS_TOPIC'],
-    [{ KAFKA_BROKERS: '' }, 'KAFKA_BROKERS'],
     [{ SESSION_RETENTION_HOURS: '1' }, 'SESSION_RETENTION_HOURS'],
   ] as const)('refuses to start with %j, naming the variable on one line', async (over, variable) => {
     const analytics = await spawnService({ name: 'analytics', script, env: { ...env(), ...over }, ready: false });
