@@ -49,7 +49,7 @@ describe('startService', () => {
       slow = Promise.all(
         Array.from({ length: 10 }, async () => {
           const res = await fetch(`${service.url}/slow?ms=1500`);
-          return { status: res.status, body: (await res.json()) as unknown };
+          return { status: res.status, body: (await res.json()) };
         }),
       );
       await new Promise((resolve) => setTimeout(resolve, 300));
