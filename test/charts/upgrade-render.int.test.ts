@@ -2,7 +2,7 @@
 // chart with a higher version and appVersion. The pod templates of PostgreSQL, Kafka, Redis and
 // of services that keep state in memory (psp) must be identical — a changed template replaces
 // the pod and its data — while the stateless services do roll (their templates carry the
-// version). Without persistence the data StatefulSets are OnDelete.
+// version). Without persistence the data StatefulSets never roll ordinal 0 (partition 1).
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -61,16 +61,17 @@ describe('charts/shopwatch across chart versions', () => {
     expect(after.get('r-shopwatch-psp')?.template).not.toEqual(before.get('r-shopwatch-psp')?.template);
   });
 
-  it('uses OnDelete for the data StatefulSets without persistence, RollingUpdate with it', async () => {
+  it('never rolls ordinal 0 of the data StatefulSets without persistence (partition 1); rolls them with it', async () => {
     const strategies = async (args: readonly string[]) => {
       const { stdout } = await helm(['template', 'r', chartDir, '--namespace', 'shop', ...args], { kubeconfig: '/dev/null' });
       return Object.fromEntries(
         parseManifests(stdout)
           .filter((o) => o.kind === 'StatefulSet')
-          .map((o) => [o.metadata?.name ?? '', ((o as Manifest).spec?.updateStrategy as { type?: string } | undefined)?.type]),
+          .map((o) => [o.metadata?.name ?? '', (o as Manifest).spec?.updateStrategy]),
       );
     };
-    expect(await strategies(LOCAL)).toEqual({ 'r-shopwatch-postgresql': 'OnDelete', 'r-shopwatch-kafka': 'OnDelete' });
-    expect(await strategies([])).toEqual({ 'r-shopwatch-postgresql': 'RollingUpdate', 'r-shopwatch-kafka': 'RollingUpdate' });
+    const partition = (n: number) => ({ type: 'RollingUpdate', rollingUpdate: { partition: n } });
+    expect(await strategies(LOCAL)).toEqual({ 'r-shopwatch-postgresql': partition(1), 'r-shopwatch-kafka': partition(1) });
+    expect(await strategies([])).toEqual({ 'r-shopwatch-postgresql': partition(0), 'r-shopwatch-kafka': partition(0) });
   });
 });

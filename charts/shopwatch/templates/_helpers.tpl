@@ -63,16 +63,16 @@ app.kubernetes.io/part-of: shopwatch
 
 {{/*
 updateStrategy of an in-chart data StatefulSet. Without persistence its data lives in the pod
-(emptyDir): OnDelete, so neither an upgrade nor a changed setting replaces the pod and wipes the
-data — a changed template takes effect when the pod is deleted on purpose. With a volume, a rolling
-update keeps the data. Args: the component's `persistence` block.
+(emptyDir): a rolling update with partition 1, so ordinal 0 (the only pod) is never replaced by an
+upgrade or a changed setting, which would wipe the data; a change takes effect only when you lower
+the partition yourself (docs/upgrading.md). Not OnDelete: an existing StatefulSet carries the
+defaulted `rollingUpdate` block, and the API refuses OnDelete next to it, so the upgrade from 0.1.0
+would fail. With a volume, a plain rolling update keeps the data. Args: the `persistence` block.
 */}}
 {{- define "shopwatch.dataUpdateStrategy" -}}
-{{- if .enabled }}
 type: RollingUpdate
-{{- else }}
-type: OnDelete
-{{- end }}
+rollingUpdate:
+  partition: {{ .enabled | ternary 0 1 }}
 {{- end }}
 
 {{/* Labels on release-wide objects (secrets, config maps, policies). */}}
