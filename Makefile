@@ -134,6 +134,10 @@ bench-images: prereqs ## Image targets as measured/target: warm rebuild after to
 operator-run: deps cluster-up ## Run the operator locally against .local/kubeconfig (installs the CRD first)
 	scripts/operator-run.sh
 
+.PHONY: bench-chart
+bench-chart: deps cluster-up images ## charts/shopwatch on the real node: install time, RSS per pod idle and under loadgen vs requests/limits
+	scripts/with-env.sh node bench/chart/run.ts
+
 .PHONY: bench-operator
 bench-operator: deps cluster-up ## Benchmark the operator with 500 resources against the local control plane
 	scripts/with-env.sh node bench/operator/run.ts
