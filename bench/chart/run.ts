@@ -11,13 +11,10 @@
 // ratios of the measured totals to the requested ones, then one line `bench chart: key=value ...`.
 // Run with `make bench-chart` (it builds and loads the images first). No assertion on numbers.
 import path from 'node:path';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { V1Pod } from '@kubernetes/client-node';
-import { createNamespace, deleteNamespace, helm, kubectl, repoRoot, waitFor } from '@shopwatch/testkit';
+import { createNamespace, deleteNamespace, helm, kubectl, loadShopImages, repoRoot, waitFor } from '@shopwatch/testkit';
 import { cpu, memory } from '../../test/charts/support/chart.ts';
 
-const run = promisify(execFile);
 const root = repoRoot();
 const NAMESPACE = process.env.BENCH_NAMESPACE ?? 'bench-chart';
 const RELEASE = 'bench';
@@ -25,7 +22,6 @@ const RATE = Number(process.env.BENCH_RATE ?? 5);
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_S ?? 60);
 const SETTLE_SECONDS = Number(process.env.BENCH_SETTLE_S ?? 30);
 const SAMPLE_EVERY_MS = 10_000;
-const SERVICES = ['gateway', 'users', 'catalog', 'inventory', 'orders', 'payments', 'psp', 'shipping', 'notifications', 'support', 'analytics', 'storefront', 'loadgen'];
 const MiB = 1024 * 1024;
 
 const log = (message: string): void => console.log(`[bench chart] ${message}`);
@@ -69,13 +65,6 @@ async function pods(): Promise<V1Pod[]> {
   return (JSON.parse(stdout) as { items: V1Pod[] }).items;
 }
 
-async function loadImages(): Promise<void> {
-  const kafkaVersion = (await run('bash', ['-c', '. scripts/infra/lib.sh && echo "$KAFKA_VERSION"'], { cwd: root })).stdout.trim();
-  await run(path.join(root, 'scripts/containers/test-infra-images.sh'), [], { cwd: root, timeout: 900_000 });
-  const images = [...SERVICES, 'operator'].map((name) => `localhost/shopwatch/${name}:dev`);
-  images.push('localhost/shopwatch/postgres-test:15', 'localhost/shopwatch/redis-test:7.0', `localhost/shopwatch/kafka-test:${kafkaVersion}`);
-  await run(path.join(root, 'scripts/node/load-images.sh'), images, { cwd: root, timeout: 900_000 });
-}
 
 async function setRate(rate: number): Promise<void> {
   await helm(['upgrade', RELEASE, path.join(root, 'charts', 'shopwatch'), '-n', NAMESPACE, '--reuse-values', '--set', `loadgen.rate=${rate}`, '--wait', '--timeout', '10m'], { timeoutMs: 660_000 });
@@ -94,7 +83,7 @@ async function journeysDone(): Promise<number> {
 
 const mb = (bytes: number) => (bytes / MiB).toFixed(0);
 
-await loadImages();
+await loadShopImages();
 await deleteNamespace(NAMESPACE).catch(() => undefined);
 await waitFor('old namespace gone', async () => (await kubectl(['get', 'namespace', NAMESPACE], { allowFailure: true })).exitCode !== 0, { timeoutMs: 180_000, intervalMs: 1_000 });
 await createNamespace(NAMESPACE, { labels: { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'latest' } });

@@ -1,11 +1,8 @@
 // Objects the real-node tests deploy: the catalog service as the chart would run it (Pod
 // Security "restricted", read-only root filesystem, its real probes) and small client pods made
 // from the same image (node is in it), so nothing but images built here is needed.
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import type { V1Deployment, V1Pod, V1Service } from '@kubernetes/client-node';
-import { REAL_NODE_SELECTOR, repoRoot } from '@shopwatch/testkit';
+import { REAL_NODE_SELECTOR, loadNodeImages } from '@shopwatch/testkit';
 
 /** The catalog image from `make images` (localhost/shopwatch/catalog:dev unless overridden). */
 export const CATALOG_IMAGE = process.env.SHOPWATCH_CATALOG_IMAGE ?? 'localhost/shopwatch/catalog:dev';
@@ -16,19 +13,9 @@ export const RESTRICTED = {
   'pod-security.kubernetes.io/enforce-version': 'latest',
 };
 
-const run = promisify(execFile);
-
 /** Copies images from podman storage into the node's containerd (skipped when already there). */
-export async function loadImages(...images: string[]): Promise<void> {
-  const script = path.join(repoRoot(), 'scripts', 'node', 'load-images.sh');
-  try {
-    await run(script, images, { timeout: 300_000 });
-  } catch (error) {
-    const failure = error as { stderr?: string; message: string };
-    throw new Error(`scripts/node/load-images.sh ${images.join(' ')} failed (run \`make images\` first?): ${failure.stderr || failure.message}`, {
-      cause: error,
-    });
-  }
+export function loadImages(...images: string[]): Promise<void> {
+  return loadNodeImages(images, 300_000);
 }
 
 const podSecurity = { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } };

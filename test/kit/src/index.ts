@@ -12,6 +12,7 @@ export { TEST_DATABASE_MARKER, createTestDatabase, infraEnv, infraHealthy, query
 export type { InfraEnv, InfraProgram, PrometheusSample, TestDatabase } from './infra.ts';
 export { KubeApiError, TEST_FIELD_MANAGER, TEST_NAMESPACE_LABEL, api, apiRejection, apply, applyManifests, canI, createNamespace, deleteNamespace, deleteObject, describeRef, formatConditions, helm, isNotFound, kube, kubeconfigPath, kubectl, listObjects, loadKubeConfig, makeClients, parseManifests, rawRequest, readObject, serviceAccountKubeConfig, serviceAccountToken, toKubeApiError, toolPath, useNamespace, waitForCondition, waitForCrdEstablished, waitForDeploymentAvailable, waitForGone, writeKubeConfig } from './k8s.ts';
 export type { ApplyOptions, ConditionWaitOptions, KubeClients, NamespaceOptions, ObjectRef, RunOptions, RunResult, TestNamespace, TokenOptions } from './k8s.ts';
+export { SHOP_SERVICES, loadNodeImages, loadShopImages } from './node-images.ts';
 export { REAL_NODE_IP, REAL_NODE_NAME, REAL_NODE_SELECTOR, SIMULATED_NODE_TAINT, portForward, realNodeEnabled, simulatedNodePlacement, urlForPods } from './node.ts';
 export type { PodPlacement, PortForward } from './node.ts';
 export { UNICODE_EDGE_CASES, conformsTo, exampleFor, generateBadRequests, sampleForPattern } from './openapi-fuzz.ts';
