@@ -3,21 +3,18 @@
 // real node, the database Job done, and a checkout through `kubectl port-forward` to the gateway
 // Service that reaches `confirmed`. Images are the ones built here (values-local.yaml).
 // Skipped only when SHOPWATCH_REAL_NODE=0 (no node that runs pods).
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { KubernetesObject, V1Job, V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, helm, kube, listObjects, useNamespace, waitFor } from '@shopwatch/testkit';
-import { chartDir, repoRoot } from './support/chart.ts';
+import { api, helm, kube, listObjects, loadShopImages, SHOP_SERVICES, useNamespace, waitFor } from '@shopwatch/testkit';
+import { chartDir } from './support/chart.ts';
 import { portForward, type PortForward } from './support/port-forward.ts';
 
-const run = promisify(execFile);
 const realNode = process.env.SHOPWATCH_REAL_NODE !== '0';
 // A release name of its own: the operator's ClusterRole(Binding) carry it, so an install made by
 // `make up` (release `shop`) on the same cluster is never in the way.
 const RELEASE = `install-${Math.random().toString(36).slice(2, 7)}`;
-const SERVICES = ['gateway', 'users', 'catalog', 'inventory', 'orders', 'payments', 'psp', 'shipping', 'notifications', 'support', 'analytics', 'storefront', 'loadgen'];
+const SERVICES = SHOP_SERVICES;
 /** 13 services, PostgreSQL, Kafka, Redis and the operator. */
 const LONG_RUNNING_PODS = SERVICES.length + 4;
 
@@ -36,13 +33,7 @@ describe.skipIf(!realNode)('charts/shopwatch installed on the real node', () => 
   beforeAll(async () => {
     // The images must be in the node's containerd (pull policy Never): ours from `make images`,
     // the infrastructure's stand-ins from the test-infra build (each step skips what is current).
-    const kafkaVersion = (await run('bash', ['-c', '. scripts/infra/lib.sh && echo "$KAFKA_VERSION"'], { cwd: repoRoot })).stdout.trim();
-    await run(path.join(repoRoot, 'scripts/containers/test-infra-images.sh'), [], { cwd: repoRoot, timeout: 900_000 });
-    const images = [...SERVICES, 'operator'].map((name) => `localhost/shopwatch/${name}:dev`);
-    images.push('localhost/shopwatch/postgres-test:15', 'localhost/shopwatch/redis-test:7.0', `localhost/shopwatch/kafka-test:${kafkaVersion}`);
-    await run(path.join(repoRoot, 'scripts/node/load-images.sh'), images, { cwd: repoRoot, timeout: 600_000 }).catch((error: unknown) => {
-      throw new Error(`loading the images into the node failed (run \`make images\` first): ${(error as { stderr?: string }).stderr ?? String(error)}`);
-    });
+    await loadShopImages();
   }, 1_200_000);
 
   afterAll(async () => {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, helm, kube, listObjects, useNamespace, waitFor } from '@shopwatch/testkit';
+import { api, helm, kube, listObjects, loadShopImages, SHOP_SERVICES, useNamespace, waitFor } from '@shopwatch/testkit';
 import { chartDir, repoRoot } from './support/chart.ts';
 import { placeOrders, prepareCustomer, resilientForward, settle, summarize, type Customer, type Forward } from './support/load.ts';
 
@@ -19,7 +19,7 @@ const run = promisify(execFile);
 const realNode = process.env.SHOPWATCH_REAL_NODE !== '0';
 const RELEASE = `upgrade-${Math.random().toString(36).slice(2, 7)}`;
 const PREVIOUS = path.join(repoRoot, 'test', 'charts', 'fixtures', 'shopwatch-0.1.0.tgz');
-const SERVICES = ['gateway', 'users', 'catalog', 'inventory', 'orders', 'payments', 'psp', 'shipping', 'notifications', 'support', 'analytics', 'storefront', 'loadgen'];
+const SERVICES = SHOP_SERVICES;
 const LONG_RUNNING_PODS = SERVICES.length + 4;
 const VALUES = ['-f', path.join(chartDir, 'values-local.yaml'), '--set', 'loadgen.rate=0.2'];
 /** A decline the psp simulates on purpose (a faults value or a test card) is not the rollout's doing. */
@@ -67,13 +67,7 @@ describe.skipIf(!realNode)('charts/shopwatch: helm upgrade from 0.1.0 under load
 
   beforeAll(async () => {
     // The images must be in the node's containerd (pull policy Never), as for the install test.
-    const kafkaVersion = (await run('bash', ['-c', '. scripts/infra/lib.sh && echo "$KAFKA_VERSION"'], { cwd: repoRoot })).stdout.trim();
-    await run(path.join(repoRoot, 'scripts/containers/test-infra-images.sh'), [], { cwd: repoRoot, timeout: 900_000 });
-    const images = [...SERVICES, 'operator'].map((name) => `localhost/shopwatch/${name}:dev`);
-    images.push('localhost/shopwatch/postgres-test:15', 'localhost/shopwatch/redis-test:7.0', `localhost/shopwatch/kafka-test:${kafkaVersion}`);
-    await run(path.join(repoRoot, 'scripts/node/load-images.sh'), images, { cwd: repoRoot, timeout: 600_000 }).catch((error: unknown) => {
-      throw new Error(`loading the images into the node failed (run \`make images\` first): ${(error as { stderr?: string }).stderr ?? String(error)}`);
-    });
+    await loadShopImages();
   }, 1_200_000);
 
   afterAll(async () => {

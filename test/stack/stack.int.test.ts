@@ -21,10 +21,13 @@ import {
   kube,
   kubectl,
   listObjects,
+  loadNodeImages,
+  loadShopImages,
   parseManifests,
   portForward,
   readObject,
   repoRoot as testRepoRoot,
+  SHOP_SERVICES,
   useNamespace,
   waitFor,
   waitForCrdEstablished,
@@ -42,7 +45,7 @@ const realNode = process.env.SHOPWATCH_REAL_NODE !== '0';
 // dependency of the same release: its selectors name the release, our operator labels with it.
 const RELEASE = `stack-${Math.random().toString(36).slice(2, 7)}`;
 const chartDir = path.join(repoRoot, 'charts', 'shopwatch');
-const SERVICES = ['gateway', 'users', 'catalog', 'inventory', 'orders', 'payments', 'psp', 'shipping', 'notifications', 'support', 'analytics', 'storefront', 'loadgen'];
+const SERVICES = SHOP_SERVICES;
 /** The Deployment scaled to zero (nothing else of the checkout waits on it). */
 const STOPPED = 'support';
 const RESTRICTED = { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'latest' };
@@ -109,14 +112,8 @@ describe.skipIf(!realNode)('kube-prometheus-stack defaults: the Prometheus Opera
     await requireStack(settings);
     // The images must be in the node's containerd: ours (`make images`), the infrastructure's
     // stand-ins (each build step skips what is current) and the stack's (scripts/stack).
-    const kafkaVersion = (await run('bash', ['-c', '. scripts/infra/lib.sh && echo "$KAFKA_VERSION"'], { cwd: repoRoot })).stdout.trim();
-    await run(path.join(repoRoot, 'scripts/containers/test-infra-images.sh'), [], { cwd: repoRoot, timeout: 900_000 });
-    const images = [...SERVICES, 'operator'].map((name) => `localhost/shopwatch/${name}:dev`);
-    images.push('localhost/shopwatch/postgres-test:15', 'localhost/shopwatch/redis-test:7.0', `localhost/shopwatch/kafka-test:${kafkaVersion}`);
-    images.push(settings.operatorImage, settings.reloaderImage, settings.prometheusImage);
-    await run(path.join(repoRoot, 'scripts/node/load-images.sh'), images, { cwd: repoRoot, timeout: 900_000 }).catch((error: unknown) => {
-      throw new Error(`loading the images into the node failed (run \`make images\` first): ${(error as { stderr?: string }).stderr ?? String(error)}`);
-    });
+    await loadShopImages();
+    await loadNodeImages([settings.operatorImage, settings.reloaderImage, settings.prometheusImage]);
     // Every monitoring.coreos.com CRD of the operator version (make cluster-up installs only the
     // four our operator writes), under cluster-up's field manager: the same owner as those four.
     for (const file of readdirSync(settings.crdDir).filter((f) => f.endsWith('.yaml')).sort()) {
