@@ -12,7 +12,7 @@
 // Run with `make bench-chart` (it builds and loads the images first). No assertion on numbers.
 import path from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
-import { createNamespace, deleteNamespace, helm, kubectl, loadShopImages, repoRoot, waitFor } from '@shopwatch/testkit';
+import { createNamespace, deleteNamespace, helm, kubectl, loadKubeConfig, loadShopImages, rawRequest, repoRoot, waitFor } from '@shopwatch/testkit';
 import { cpu, memory } from '../../test/charts/support/chart.ts';
 
 const root = repoRoot();
@@ -66,14 +66,20 @@ async function pods(): Promise<V1Pod[]> {
 }
 
 
-async function setRate(rate: number): Promise<void> {
-  await helm(['upgrade', RELEASE, path.join(root, 'charts', 'shopwatch'), '-n', NAMESPACE, '--reuse-values', '--set', `loadgen.rate=${rate}`, '--wait', '--timeout', '10m'], { timeoutMs: 660_000 });
+/** Loadgen's Service, through the API server's service proxy (no port-forward needed). */
+async function loadgenProxy(pathname: string): Promise<string> {
+  const { stdout } = await kubectl(['get', 'services', '-n', NAMESPACE, '-l', 'app.kubernetes.io/name=loadgen', '-o', 'jsonpath={.items[0].metadata.name}']);
+  return `/api/v1/namespaces/${NAMESPACE}/services/http:${stdout.trim()}:http/proxy${pathname}`;
 }
 
-/** Scenarios (shopper journeys) loadgen has finished, from its own metrics through the API server's service proxy. */
+/** Steers loadgen at run time (its PUT /control): the pod keeps running, as a user would steer it. */
+async function setRate(rate: number): Promise<void> {
+  await rawRequest(loadKubeConfig(), await loadgenProxy('/control'), { method: 'PUT', body: { rate } });
+}
+
+/** Scenarios (shopper journeys) loadgen has finished, from its own metrics. */
 async function journeysDone(): Promise<number> {
-  const { stdout: names } = await kubectl(['get', 'services', '-n', NAMESPACE, '-l', 'app.kubernetes.io/name=loadgen', '-o', 'jsonpath={.items[0].metadata.name}']);
-  const { stdout } = await kubectl(['get', '--raw', `/api/v1/namespaces/${NAMESPACE}/services/http:${names.trim()}:http/proxy/metrics`]);
+  const { stdout } = await kubectl(['get', '--raw', await loadgenProxy('/metrics')]);
   let total = 0;
   for (const line of stdout.split('\n')) {
     if (line.startsWith('shop_loadgen_scenarios_total{')) total += Number(line.split(' ').at(-1));

@@ -208,7 +208,7 @@ export interface ApplyOptions {
 // model for (`x-kubernetes-validations` in a CRD schema, fields newer than the client).
 
 interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   query?: Record<string, string | boolean | undefined>;
   body?: unknown;
   contentType?: string;
