@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { KubernetesObject, V1Job, V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, helm, kube, listObjects, loadShopImages, SHOP_SERVICES, useNamespace, waitFor } from '@shopwatch/testkit';
+import { api, helm, kube, kubectl, listObjects, loadShopImages, SHOP_SERVICES, useNamespace, waitFor } from '@shopwatch/testkit';
 import { chartDir } from './support/chart.ts';
 import { portForward, type PortForward } from './support/port-forward.ts';
 
@@ -161,7 +161,7 @@ describe.skipIf(!realNode)('charts/shopwatch installed on the real node', () => 
     expect(final).toMatchObject({ status: 'confirmed', reason: null });
   }, 420_000);
 
-  it('upgrades with a fault value and rolls back: no pod restarts, every secret kept, the fault comes and goes in the running catalog', async () => {
+  it('upgrades with a fault value and a loadgen rate, and rolls back: no pod restarts, every secret kept, the fault and the rate come and go in the running pods', async () => {
     const podIds = async () =>
       new Map(
         (await api(kube().core.listNamespacedPod({ namespace: ns.name }))).items
@@ -176,7 +176,11 @@ describe.skipIf(!realNode)('charts/shopwatch installed on the real node', () => 
       );
     const podsBefore = await podIds();
     const secretsBefore = await secrets();
-    await helm(['upgrade', RELEASE, chartDir, '-n', ns.name, '--reuse-values', '--set', 'services.catalog.faults.http.errorRate=1'], { timeoutMs: 180_000 });
+    // loadgen's running settings, through the API server's service proxy (it is not behind the gateway).
+    const loadgenRate = async () =>
+      (JSON.parse((await kubectl(['get', '--raw', `/api/v1/namespaces/${ns.name}/services/http:${RELEASE}-shopwatch-loadgen:http/proxy/control`])).stdout) as { rate: number }).rate;
+    expect(await loadgenRate()).toBe(0.2);
+    await helm(['upgrade', RELEASE, chartDir, '-n', ns.name, '--reuse-values', '--set', 'services.catalog.faults.http.errorRate=1', '--set', 'loadgen.rate=0.5'], { timeoutMs: 180_000 });
     expect(await secrets()).toBe(secretsBefore);
     // The faults file is a mounted ConfigMap the service re-reads: once the kubelet has synced it
     // (about a minute), every catalog API answer is the injected 503, with the same pods.
@@ -187,6 +191,7 @@ describe.skipIf(!realNode)('charts/shopwatch installed on the real node', () => 
       async () => (await fetch(`${base}/api/catalog/products?limit=1`)).status === 503,
       { timeoutMs: 240_000, intervalMs: 2_000 },
     );
+    await waitFor('loadgen following the new rate', async () => (await loadgenRate()) === 0.5, { timeoutMs: 240_000, intervalMs: 2_000 });
     expect(await podIds()).toEqual(podsBefore);
 
     // And back: a rollback to the first revision removes the fault the same way.
@@ -196,6 +201,7 @@ describe.skipIf(!realNode)('charts/shopwatch installed on the real node', () => 
       async () => (await fetch(`${base}/api/catalog/products?limit=1`)).status === 200,
       { timeoutMs: 240_000, intervalMs: 2_000 },
     );
+    await waitFor('loadgen back at the first rate', async () => (await loadgenRate()) === 0.2, { timeoutMs: 240_000, intervalMs: 2_000 });
     expect(await podIds()).toEqual(podsBefore);
     expect(await secrets()).toBe(secretsBefore);
   }, 720_000);

@@ -1,5 +1,6 @@
-// Loadgen process through the platform's startService; loadgen's own: the seed, and arrivals that
-// start only once it listens (on SIGTERM its app stops them and aborts running scenarios).
+// Loadgen process through the platform's startService; loadgen's own: the seed, steering from its
+// settings file, and arrivals that start only once it listens (on SIGTERM its app stops them and
+// aborts running scenarios).
 import { randomInt } from 'node:crypto';
 import { startService } from '@shopwatch/platform';
 import { loadLoadgenConfig } from './config.ts';
@@ -7,9 +8,14 @@ import { loadLoadgenConfig } from './config.ts';
 startService({
   name: 'loadgen',
   config: () => loadLoadgenConfig(),
-  async start({ config, logger }) {
+  async start({ config, logger, faults }) {
     const { buildLoadgenApp } = await import('./app.ts');
+    const { fileSteering, LoadgenSettingsFileSchema } = await import('./plugins/file-steering.ts');
     const seed = config.LOADGEN_SEED ?? randomInt(0, 2 ** 32 - 1);
+    // The settings file (the chart's `loadgen.rate`/`loadgen.paused`) steers the load while it runs;
+    // the environment gives the values to start with when the file says nothing.
+    const settingsFile = faults(LoadgenSettingsFileSchema);
+    await settingsFile.reload();
     const app = await buildLoadgenApp({
       logger,
       gatewayUrl: config.GATEWAY_URL,
@@ -24,10 +30,13 @@ startService({
       connections: config.LOADGEN_CONNECTIONS,
       ...(config.LOADGEN_LOCAL_ADDRESS ? { localAddress: config.LOADGEN_LOCAL_ADDRESS } : {}),
     });
+    const steering = fileSteering(settingsFile, app.loadgen, logger);
+    steering.follow();
     return {
       app,
+      jobs: [{ name: 'steering from the settings file', job: steering, everyMs: 2_000 }],
       afterListen: () => app.loadgen.start(),
-      listening: { gateway: config.GATEWAY_URL, rate: config.LOADGEN_RATE, mix: config.LOADGEN_MIX, seed },
+      listening: { gateway: config.GATEWAY_URL, rate: app.loadgen.view().rate, mix: config.LOADGEN_MIX, seed },
     };
   },
 });

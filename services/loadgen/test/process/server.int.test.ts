@@ -1,6 +1,9 @@
 // Loadgen's real entry point: starts from environment variables, serves its API, is ready only
 // while the gateway answers, keeps running while every journey fails, exits 0 on SIGTERM; bad
 // configuration stops it with one line naming the variable.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { waitFor, type ServiceProcess } from '@shopwatch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sample } from '../support/loadgen-app.ts';
@@ -50,6 +53,33 @@ describe('loadgen process', () => {
     const exit = await loadgen.exited;
     expect(exit, loadgen.output().slice(-3000)).toEqual({ code: 0, signal: null });
     expect(loadgen.output()).toContain('shutdown complete');
+  }, 120_000);
+
+  it('follows the loadgen section of its settings file while it runs: the rate in the file wins over the environment, a change applies without a restart', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'loadgen-settings-'));
+    const file = path.join(dir, 'loadgen.json');
+    await writeFile(file, JSON.stringify({ loadgen: { rate: 0 } }));
+    const loadgen = await spawnLoadgen({ GATEWAY_URL: gateway.url, LOADGEN_LOCAL_ADDRESS: uniqueLoopbackAddress(), LOADGEN_RATE: '5', FAULTS_FILE: file });
+    const control = async () => (await (await fetch(`${loadgen.url}/control`)).json()) as { rate: number; paused: boolean; running: boolean };
+    try {
+      expect(await control()).toMatchObject({ rate: 0, running: false });
+      await writeFile(file, JSON.stringify({ loadgen: { rate: 3 } }));
+      await waitFor('the new rate applied', async () => ((await control()).rate === 3 ? true : undefined), { timeoutMs: 15_000, intervalMs: 250 });
+      // An operator's PUT /control stays in force while the file does not change.
+      const put = await fetch(`${loadgen.url}/control`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rate: 1 }) });
+      expect(put.status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      expect((await control()).rate).toBe(1);
+      // Out of bounds in the file: refused (logged), the load unchanged, the process still up.
+      await writeFile(file, JSON.stringify({ loadgen: { rate: 500 } }));
+      await waitFor('the refusal logged', () => loadgen.output().includes('outside the limits') || undefined, { timeoutMs: 15_000, intervalMs: 250 });
+      expect((await control()).rate).toBe(1);
+      expect(loadgen.child.exitCode).toBeNull();
+    } finally {
+      loadgen.child.kill('SIGTERM');
+      await rm(dir, { recursive: true, force: true });
+    }
+    expect(await loadgen.exited).toEqual({ code: 0, signal: null });
   }, 120_000);
 
   it('is not ready while the gateway cannot be reached, naming it', async () => {
