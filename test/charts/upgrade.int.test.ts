@@ -24,6 +24,13 @@ const LONG_RUNNING_PODS = SERVICES.length + 4;
 const VALUES = ['-f', path.join(chartDir, 'values-local.yaml'), '--set', 'loadgen.rate=0.2'];
 /** A decline the psp simulates on purpose (a faults value or a test card) is not the rollout's doing. */
 const ON_PURPOSE = new Set(['declined']);
+/**
+ * The upgrade from 0.1.0 replaces psp once (its pod template loses the per-version labels: chart
+ * CHANGELOG 0.2.0), and psp keeps its authorisations in memory: an order between authorisation and
+ * capture at that moment is cancelled `not_authorized` (nothing held: the saga voids and releases).
+ * Excused only when psp was in fact replaced; later upgrades leave psp running (upgrade-render).
+ */
+const PSP_REPLACED_ONCE = 'not_authorized';
 
 if (!realNode) {
   describe('charts/shopwatch upgrade on the real node', () => {
@@ -97,6 +104,8 @@ describe.skipIf(!realNode)('charts/shopwatch: helm upgrade from 0.1.0 under load
     // at least 60, at most 100, until the rollout is done.
     const load = placeOrders(gatewayForward, customer, { rate: 0.7, min: 60, max: 100, until: () => rolloutDone, keyPrefix: `upgrade-${ns.name}` });
     await new Promise((resolve) => setTimeout(resolve, 8_000));
+    const pspPod = async () => (await pods()).find((p) => p.metadata?.labels?.['app.kubernetes.io/name'] === 'psp' && !p.metadata?.deletionTimestamp)?.metadata?.uid;
+    const pspBefore = await pspPod();
     const upgradeStarted = Date.now();
     await helm(['upgrade', RELEASE, chartDir, '-n', ns.name, ...VALUES], { timeoutMs: 180_000 });
     await waitFor('the rollout of every Deployment', async () => (await rolledOut()) || undefined, { timeoutMs: 600_000, intervalMs: 2_000 }).finally(() => {
@@ -118,10 +127,13 @@ describe.skipIf(!realNode)('charts/shopwatch: helm upgrade from 0.1.0 under load
     // One order per key (idempotency held through retries), none lost: the customer's list is exactly the accepted ones.
     expect(new Set(ids).size).toBe(result.placed);
     expect([...outcomes.keys()].sort()).toEqual([...ids].sort());
+    const pspReplaced = (await pspPod()) !== pspBefore;
+    const excused = new Set([...ON_PURPOSE, ...(pspReplaced ? [PSP_REPLACED_ONCE] : [])]);
     const notConfirmed = ids
       .map((id) => ({ id, ...outcomes.get(id) }))
-      .filter((o) => o.status !== 'confirmed' && !(o.status === 'cancelled' && ON_PURPOSE.has(o.reason ?? '')));
+      .filter((o) => o.status !== 'confirmed' && !(o.status === 'cancelled' && excused.has(o.reason ?? '')));
     expect(notConfirmed).toEqual([]);
+    console.log(`psp ${pspReplaced ? 'replaced once (0.1.0 → 0.2.0 changes its labels)' : 'kept'}; cancelled ${PSP_REPLACED_ONCE}: ${ids.filter((id) => outcomes.get(id)?.reason === PSP_REPLACED_ONCE).length}`);
     // Without persistence the data lives in the pods: the upgrade did not replace them.
     expect(await podUids([...dataPods.keys()])).toEqual(dataPods);
   }, 1_500_000);
