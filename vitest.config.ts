@@ -1,6 +1,6 @@
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
-// Three projects:
+// Four projects (and a fifth, `observability`, run by `make test-observability`):
 // - `unit`: pure logic, no infrastructure (*.test.ts);
 // - `integration`: real PostgreSQL/Kafka/Redis/Prometheus/Kubernetes started by `make infra-up` /
 //   `make cluster-up` (*.int.test.ts). Files run with bounded parallelism (two cores, shared
@@ -43,7 +43,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['**/test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/*.int.test.ts', '**/*.disruptive.test.ts', '**/*.containers.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.int.test.ts', '**/*.disruptive.test.ts', '**/*.containers.test.ts', '**/*.observability.test.ts'],
         },
       },
       {
@@ -66,6 +66,21 @@ export default defineConfig({
           exclude: ['**/node_modules/**'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          fileParallelism: false,
+          retry: INFRA_RETRY,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // `make test-observability`: against the running shop (`make dev-up`) and the local
+          // Prometheus with the rendered rules loaded; panels, recording rules and alert drills.
+          // Drills inject faults into the shared dev shop, so files run one at a time.
+          name: 'observability',
+          include: ['test/observability/**/*.observability.test.ts'],
+          exclude: ['**/node_modules/**'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
           fileParallelism: false,
           retry: INFRA_RETRY,
         },
