@@ -55,7 +55,10 @@ export const OPTIONS = {
   'dashboard-label': { env: 'SHOPWATCH_DASHBOARD_LABEL', help: 'label the Grafana sidecar watches (default grafana_dashboard)' },
   'folder-annotation': { env: 'SHOPWATCH_FOLDER_ANNOTATION', help: 'annotation the Grafana sidecar reads for the folder (default grafana_folder)' },
   'grafana-url': { env: 'SHOPWATCH_GRAFANA_URL', help: 'Grafana base URL for dashboard links in alerts (default http://localhost:3000)' },
-  'runbook-base-url': { env: 'SHOPWATCH_RUNBOOK_BASE_URL', help: 'base URL for runbooks when an alert names none' },
+  'runbook-base-url': {
+    env: 'SHOPWATCH_RUNBOOK_BASE_URL',
+    help: 'where docs/runbooks is served; an alert links to <base>/<AlertName>.md unless it names its own (default https://shopwatch.dev/runbooks)',
+  },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
@@ -113,6 +116,12 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
     if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(v)) throw new Error(`unknown log level "${v}"`);
     return v;
   };
+  // Alert annotations are followed by people from Alertmanager and Grafana: only an absolute
+  // http(s) URL works there, and a trailing slash would double up before the file name.
+  const baseUrl = (v: string) => {
+    if (!/^https?:\/\/[^/\s]+\S*$/.test(v)) throw new Error(`"${v}" is not an http(s) URL`);
+    return v.replace(/\/+$/, '');
+  };
   const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
   const namespaces = wrap(
     'namespaces',
@@ -155,7 +164,7 @@ export function parseConfig(argv: string[], env: NodeJS.ProcessEnv): Config {
       dashboardLabel: str('dashboard-label', 'grafana_dashboard'),
       folderAnnotation: str('folder-annotation', 'grafana_folder'),
       grafanaUrl: str('grafana-url', 'http://localhost:3000'),
-      runbookBaseUrl: str('runbook-base-url', 'https://shopwatch.dev/runbooks'),
+      runbookBaseUrl: wrap('runbook-base-url', baseUrl, 'https://shopwatch.dev/runbooks'),
     },
   };
 }

@@ -30,6 +30,21 @@ describe('parseConfig', () => {
   });
 });
 
+describe('runbook base URL', () => {
+  it('defaults to the project site and drops a trailing slash', () => {
+    expect(parseConfig([], {}).settings.runbookBaseUrl).toBe('https://shopwatch.dev/runbooks');
+    const config = parseConfig([], { SHOPWATCH_RUNBOOK_BASE_URL: 'https://git.example/shop/blob/main/docs/runbooks/' });
+    expect(config.settings.runbookBaseUrl).toBe('https://git.example/shop/blob/main/docs/runbooks');
+    expect(parseConfig(['--runbook-base-url', 'http://wiki.internal/rb'], {}).settings.runbookBaseUrl).toBe('http://wiki.internal/rb');
+  });
+
+  it('refuses anything that is not an absolute http(s) URL, naming the flag', () => {
+    for (const bad of ['docs/runbooks', 'ftp://x/rb', 'https://', 'https://a b/rb']) {
+      expect(() => parseConfig(['--runbook-base-url', bad], {})).toThrow(/--runbook-base-url \(SHOPWATCH_RUNBOOK_BASE_URL\): .* is not an http\(s\) URL/);
+    }
+  });
+});
+
 describe('parseDuration', () => {
   it('reads the usual units', () => {
     expect(['500ms', '15s', '10m', '1h', '1.5s'].map(parseDuration)).toEqual([500, 15_000, 600_000, 3_600_000, 1500]);

@@ -58,21 +58,18 @@ function leMatcher(thresholdSeconds: string): [string, string, string?] {
   return ['le', String(value)];
 }
 
-function anchor(alertName: string): string {
-  return alertName
-    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2')
-    .replace(/_/g, '-')
-    .toLowerCase();
-}
-
-function runbookUrl(ctx: Context, alertName: string, explicit?: string): string {
+/**
+ * Every alert the operator can name has a page `docs/runbooks/<AlertName>.md`; the base URL says
+ * where that folder is served (a docs site, or a repository's blob URL), so a link is the base
+ * plus the file name. An alert's own `runbookUrl` wins.
+ */
+export function runbookUrl(runbookBaseUrl: string, alertName: string, explicit?: string): string {
   if (explicit) return explicit;
-  return `${ctx.runbookBaseUrl.replace(/#.*$/, '')}#${anchor(alertName)}`;
+  return `${runbookBaseUrl.replace(/[#?].*$/, '').replace(/\/+$/, '')}/${alertName}.md`;
 }
 
 function annotations(ctx: Context, alertName: string, summary: string, description: string, explicitRunbook?: string): Record<string, string> {
-  const out: Record<string, string> = { summary, description, runbook_url: runbookUrl(ctx, alertName, explicitRunbook) };
+  const out: Record<string, string> = { summary, description, runbook_url: runbookUrl(ctx.runbookBaseUrl, alertName, explicitRunbook) };
   if (ctx.dashboardUrl) out.dashboard_url = ctx.dashboardUrl;
   return out;
 }

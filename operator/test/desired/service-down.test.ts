@@ -45,7 +45,7 @@ describe('ServiceDown', () => {
         expr: 'sum(up{namespace="shop", service="orders"}) == 0 or absent(up{namespace="shop", service="orders"} == 1)',
         for: '5m',
         labels: { severity: 'critical', namespace: 'shop', service: 'orders', slo: 'none' },
-        annotations: expect.objectContaining({ runbook_url: 'https://runbooks.example/shopwatch#service-down' }) as unknown,
+        annotations: expect.objectContaining({ runbook_url: 'https://runbooks.example/shopwatch/ServiceDown.md' }) as unknown,
       }),
     ]);
   });
