@@ -55,8 +55,19 @@ test-containers: deps prereqs ## The platform's integration tests against Postgr
 	  SHOPWATCH_TEST_INFRA=containers vitest run --project integration-containers || status=$$?; \
 	  scripts/containers/podman-service.sh stop; exit $$status
 
+.PHONY: test-observability
+test-observability: deps infra-up ## Panels, recording rules and alert drills against the dev shop (test-profile rules, loadgen driving it); stops the shop at the end
+	@# The dev shop is stopped whether the tests pass or not (infra keeps running).
+	status=0; { scripts/dev/up.sh && OBS_PROFILE=test scripts/dev/rules.sh && scripts/dev/loadgen.sh 2 && \
+	  scripts/with-env.sh vitest run --project observability; } || status=$$?; \
+	  scripts/dev/down.sh; exit $$status
+
 .PHONY: test
-test: lint typecheck test-unit test-integration test-containers ## Everything CI runs: lint, typecheck, unit, integration and containers-mode tests
+test: lint typecheck test-unit test-integration test-observability test-containers ## Everything CI runs: lint, typecheck, unit, integration, observability and containers-mode tests
+
+.PHONY: dashboards
+dashboards: deps ## Render every dashboard and rule file the operator would write into .local/rendered/ (OBS_PROFILE=test: rule durations ÷20)
+	node operator/src/render/main.ts $(if $(filter test,$(OBS_PROFILE)),--test-profile)
 
 .PHONY: prereqs
 prereqs: ## Install missing Debian packages (PostgreSQL, Redis, Prometheus, Java, Maven, ...)
@@ -87,8 +98,9 @@ down: ## Remove what `make up` installed (kind: its cluster; local: the release 
 	scripts/platform/down.sh
 
 .PHONY: dev-up
-dev-up: deps infra-up ## Start infra and every service in the background; waits until all are ready
+dev-up: deps infra-up ## Start infra and every service in the background; waits until all are ready; loads the rendered rules (OBS_PROFILE=test: short windows)
 	scripts/dev/up.sh
+	scripts/dev/rules.sh
 
 .PHONY: dev-down
 dev-down: ## Stop every service started by dev-up (infra keeps running; `make infra-down` stops it)

@@ -19,6 +19,9 @@ import { SLO_RECORDS } from './slo-records.ts';
 /** Participants of the checkout saga (docs/architecture.md §4): orders orchestrates, the others take part. */
 export const SAGA_SERVICES = ['orders', 'inventory', 'payments', 'psp', 'shipping'];
 
+/** The saga's undo steps (the `step` label of shop_saga_step_duration_seconds). */
+export const COMPENSATION_STEPS = ['release_stock', 'void_payment', 'refund_payment', 'cancel_shipment'];
+
 const NS = 'namespace=~"$namespace"';
 
 function base(title: string, uid: string, description: string): DashboardBuilder {
@@ -53,6 +56,12 @@ function addRows(builder: DashboardBuilder, rows: Array<{ title: string; panels:
   return builder.build();
 }
 
+/** 5xx share by service; a service without a single 5xx shows 0 rather than "No data". */
+function errorRatioByService(selector: string): string {
+  const all = `sum by (service) (rate(${HTTP_HISTOGRAM}_count{${selector}}[$__rate_interval]))`;
+  return `(sum by (service) (rate(${HTTP_HISTOGRAM}_count{${selector}, status_code=~"5.."}[$__rate_interval])) or ${all} * 0) / ${all}`;
+}
+
 function counter() {
   let id = 0;
   return () => ++id;
@@ -63,6 +72,47 @@ export function buildShopOverviewDashboard(): Dashboard {
   const count = `${HTTP_HISTOGRAM}_count{${NS}}`;
   const rows = [
     {
+      title: 'Business',
+      panels: [
+        panel({ id: id(), title: 'Orders placed per minute', visualisation: 'stat', unit: 'short', queries: [{ expr: `sum(rate(shop_orders_placed_total{${NS}}[$__rate_interval])) * 60` }] }),
+        panel({
+          id: id(),
+          title: 'Revenue per minute (confirmed orders)',
+          description: 'Confirmed order value in major units of each currency, as analytics counts it.',
+          visualisation: 'stat',
+          unit: 'short',
+          queries: [{ expr: `sum by (currency) (rate(shop_analytics_revenue_cents_total{${NS}}[$__rate_interval])) * 60 / 100`, legend: '{{currency}}' }],
+        }),
+        panel({
+          id: id(),
+          title: 'Conversion (purchases per product view)',
+          description: 'Good for this shop is 2–10%.',
+          visualisation: 'stat',
+          unit: 'percentunit',
+          queries: [{ expr: `sum(rate(shop_funnel_events_total{${NS}, stage="purchase"}[$__rate_interval])) / sum(rate(shop_funnel_events_total{${NS}, stage="product_view"}[$__rate_interval]))` }],
+        }),
+        panel({
+          id: id(),
+          title: 'Checkouts confirmed',
+          description: 'Share of orders reaching a terminal state that were confirmed; the rest were cancelled (see the checkout saga dashboard for reasons).',
+          visualisation: 'stat',
+          unit: 'percentunit',
+          queries: [{ expr: `sum(rate(shop_orders_completed_total{${NS}, outcome="confirmed"}[$__rate_interval])) / sum(rate(shop_orders_completed_total{${NS}}[$__rate_interval]))` }],
+        }),
+        panel({
+          id: id(),
+          title: 'Error budget remaining by service (lowest SLO)',
+          description: 'Each service\'s SLO closest to exhaustion. Green above 25% of the budget left, orange spending the last of it, red overspent.',
+          visualisation: 'bargauge',
+          unit: 'percentunit',
+          width: 24,
+          max: 1,
+          queries: [{ expr: `min by (service) (${SLO_RECORDS.budgetRemaining}{${NS}})`, legend: '{{service}}' }],
+          thresholds: [{ value: null, color: 'red' }, { value: 0, color: 'orange' }, { value: 0.25, color: 'green' }],
+        }),
+      ],
+    },
+    {
       title: 'Traffic and errors',
       panels: [
         panel({ id: id(), title: 'Requests per second by service', visualisation: 'timeseries', unit: 'reqps', queries: [{ expr: `sum by (service) (rate(${count}[$__rate_interval]))`, legend: '{{service}}' }] }),
@@ -72,12 +122,7 @@ export function buildShopOverviewDashboard(): Dashboard {
           visualisation: 'timeseries',
           unit: 'percentunit',
           min: 0,
-          queries: [
-            {
-              expr: `sum by (service) (rate(${HTTP_HISTOGRAM}_count{${NS}, status_code=~"5.."}[$__rate_interval])) / sum by (service) (rate(${count}[$__rate_interval]))`,
-              legend: '{{service}}',
-            },
-          ],
+          queries: [{ expr: errorRatioByService(NS), legend: '{{service}}' }],
         }),
         panel({
           id: id(),
@@ -123,12 +168,47 @@ export function buildCheckoutSagaDashboard(): Dashboard {
           visualisation: 'timeseries',
           unit: 'percentunit',
           min: 0,
-          queries: [
-            {
-              expr: `sum by (service) (rate(${HTTP_HISTOGRAM}_count{${NS}, ${saga}, status_code=~"5.."}[$__rate_interval])) / sum by (service) (rate(${HTTP_HISTOGRAM}_count{${NS}, ${saga}}[$__rate_interval]))`,
-              legend: '{{service}}',
-            },
-          ],
+          queries: [{ expr: errorRatioByService(`${NS}, ${saga}`), legend: '{{service}}' }],
+        }),
+      ],
+    },
+    {
+      title: 'Checkout saga',
+      panels: [
+        panel({
+          id: id(),
+          title: 'Step duration p95 by step',
+          visualisation: 'timeseries',
+          unit: 's',
+          min: 0,
+          queries: [{ expr: `histogram_quantile(0.95, sum by (le, step) (rate(shop_saga_step_duration_seconds_bucket{${NS}}[$__rate_interval])))`, legend: '{{step}}' }],
+        }),
+        panel({
+          id: id(),
+          title: 'Orders completed by outcome and reason',
+          visualisation: 'timeseries',
+          unit: 'short',
+          min: 0,
+          queries: [{ expr: `sum by (outcome, reason) (rate(shop_orders_completed_total{${NS}}[$__rate_interval]))`, legend: '{{outcome}} {{reason}}' }],
+        }),
+        panel({
+          id: id(),
+          title: 'Compensations by step',
+          description: 'Undo steps the saga ran after a failure (release stock, void or refund the payment, cancel the shipment). Good is a small share of checkouts.',
+          visualisation: 'timeseries',
+          unit: 'short',
+          min: 0,
+          queries: [{ expr: `sum by (step) (rate(shop_saga_step_duration_seconds_count{${NS}, step=~"${COMPENSATION_STEPS.join('|')}"}[$__rate_interval]))`, legend: '{{step}}' }],
+        }),
+        panel({ id: id(), title: 'Sagas in flight', visualisation: 'timeseries', unit: 'short', min: 0, queries: [{ expr: `max(shop_sagas_in_flight{${NS}})` }] }),
+        panel({
+          id: id(),
+          title: 'Step outcomes by step',
+          description: 'ok, failed (a business refusal) or timeout (re-sent, then compensated). Good has no timeout.',
+          visualisation: 'timeseries',
+          unit: 'short',
+          min: 0,
+          queries: [{ expr: `sum by (step, outcome) (rate(shop_saga_step_duration_seconds_count{${NS}}[$__rate_interval]))`, legend: '{{step}} {{outcome}}' }],
         }),
       ],
     },
@@ -188,10 +268,11 @@ export function buildSloOverviewDashboard(): Dashboard {
         panel({ id: id(), title: 'Burn rate over 1d (tickets above 3 for 30d SLOs)', visualisation: 'timeseries', unit: 'short', min: 0, queries: [{ expr: `${SLO_RECORDS.burnRate('1d')}${sel}`, legend: '{{service}} / {{slo}}' }] }),
         panel({
           id: id(),
-          title: 'Firing SLO alerts',
+          title: 'Fastest-burning SLOs (1h)',
+          description: 'The ten SLOs spending their error budget fastest. Above 1 the budget runs out before the window ends; the page alerts start at 14.4 (30-day SLOs).',
           visualisation: 'table',
           width: 24,
-          queries: [{ expr: `ALERTS{alertname=~"SLOErrorBudgetBurn|SLOIndicatorMissing", alertstate="firing", ${NS}}` }],
+          queries: [{ expr: `topk(10, ${SLO_RECORDS.burnRate('1h')}${sel})`, legend: '{{service}} / {{slo}}' }],
         }),
       ],
     },
@@ -199,11 +280,47 @@ export function buildSloOverviewDashboard(): Dashboard {
   return addRows(base('Shopwatch / SLOs & error budgets', 'shopwatch-slos', 'Every SLO of every service: remaining error budget and how fast it burns.'), rows, 100);
 }
 
+export function buildNodeRuntimeDashboard(): Dashboard {
+  const id = counter();
+  const by = (metric: string) => `max by (service) (${metric}{${NS}})`;
+  const rows = [
+    {
+      title: 'Event loop and CPU',
+      panels: [
+        panel({ id: id(), title: 'Event-loop lag p99 by service', description: 'Good is below 50 ms; above 200 ms every request of that process waits.', visualisation: 'timeseries', unit: 's', min: 0, queries: [{ expr: by('nodejs_eventloop_lag_p99_seconds'), legend: '{{service}}' }] }),
+        panel({ id: id(), title: 'CPU by service (cores)', visualisation: 'timeseries', unit: 'short', min: 0, queries: [{ expr: `sum by (service) (rate(process_cpu_seconds_total{${NS}}[$__rate_interval]))`, legend: '{{service}}' }] }),
+        panel({ id: id(), title: 'GC time per second by service', description: 'Share of each second spent collecting garbage. Good is below 0.05.', visualisation: 'timeseries', unit: 'percentunit', min: 0, queries: [{ expr: `sum by (service) (rate(nodejs_gc_duration_seconds_sum{${NS}}[$__rate_interval]))`, legend: '{{service}}' }] }),
+      ],
+    },
+    {
+      title: 'Memory and handles',
+      panels: [
+        panel({ id: id(), title: 'Resident memory by service', description: 'Good is below 120 MB idle (bench-rss measures it).', visualisation: 'timeseries', unit: 'bytes', min: 0, queries: [{ expr: `sum by (service) (process_resident_memory_bytes{${NS}})`, legend: '{{service}}' }] }),
+        panel({ id: id(), title: 'Heap used by service', visualisation: 'timeseries', unit: 'bytes', min: 0, queries: [{ expr: `sum by (service) (nodejs_heap_size_used_bytes{${NS}})`, legend: '{{service}}' }] }),
+        panel({ id: id(), title: 'Active handles by service', description: 'Sockets, timers and files held open. A line that only grows is a leak.', visualisation: 'timeseries', unit: 'short', min: 0, queries: [{ expr: `sum by (service) (nodejs_active_handles_total{${NS}})`, legend: '{{service}}' }] }),
+        panel({ id: id(), title: 'Open file descriptors by service', visualisation: 'timeseries', unit: 'short', min: 0, queries: [{ expr: `sum by (service) (process_open_fds{${NS}})`, legend: '{{service}}' }] }),
+      ],
+    },
+  ];
+  return addRows(base('Shopwatch / Node.js runtime', 'shopwatch-nodejs', 'Every service process: event-loop lag, CPU, garbage collection, memory and handles.'), rows, 100);
+}
+
+/**
+ * Panels of the cross-service dashboards that have data only under a condition (the panel test
+ * creates each one; see test/observability/support/conditions.ts), by dashboard file and title.
+ */
+export const CROSS_SERVICE_REQUIREMENTS: Record<string, Record<string, string>> = {
+  'shopwatch-checkout-saga.json': {
+    'Dead-lettered by topic and reason': 'poison-message',
+  },
+};
+
 /** The cross-service dashboards by file name, for export. */
 export function crossServiceDashboards(): Record<string, Dashboard> {
   return {
     'shopwatch-overview.json': buildShopOverviewDashboard(),
     'shopwatch-checkout-saga.json': buildCheckoutSagaDashboard(),
     'shopwatch-slos.json': buildSloOverviewDashboard(),
+    'shopwatch-nodejs.json': buildNodeRuntimeDashboard(),
   };
 }

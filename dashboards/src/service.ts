@@ -13,7 +13,7 @@ import {
   type Panel,
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import { declaredPanel, note, panel, PROMETHEUS } from './panels.ts';
-import { HTTP_HISTOGRAM, sloQueries, systemQueries } from './queries.ts';
+import { HTTP_HISTOGRAM, HTTP_SYSTEM_PANELS, RESTARTS_PANEL, sloQueries, systemQueries } from './queries.ts';
 import type { ServiceDashboardInput, SloInput } from './types.ts';
 import { dashboardUid } from './uid.ts';
 
@@ -29,22 +29,30 @@ const BUDGET_THRESHOLDS = [
 function systemPanels(service: string, nextId: () => number): Array<cog.Builder<Panel>> {
   const q = systemQueries;
   return [
-    panel({ id: nextId(), title: 'Request rate by route', visualisation: 'timeseries', unit: 'reqps', queries: [{ expr: q.requestRate(service), legend: '{{route}}' }] }),
-    panel({ id: nextId(), title: 'Error ratio (5xx) by route', visualisation: 'timeseries', unit: 'percentunit', min: 0, queries: [{ expr: q.errorRatio(service), legend: '{{route}}' }] }),
+    panel({ id: nextId(), title: HTTP_SYSTEM_PANELS[0], visualisation: 'timeseries', unit: 'reqps', queries: [{ expr: q.requestRate(service), legend: '{{route}}' }] }),
+    panel({ id: nextId(), title: HTTP_SYSTEM_PANELS[1], visualisation: 'timeseries', unit: 'percentunit', min: 0, queries: [{ expr: q.errorRatio(service), legend: '{{route}}' }] }),
     panel({
       id: nextId(),
-      title: 'Latency p50 / p95 / p99',
+      title: HTTP_SYSTEM_PANELS[2],
       description: 'Exemplars link samples to their traces when the Prometheus datasource has a trace-id destination configured.',
       visualisation: 'timeseries',
       unit: 's',
       min: 0,
       queries: [0.5, 0.95, 0.99].map((quantile) => ({ expr: q.latencyQuantile(service, quantile), legend: `p${Math.round(quantile * 100)}`, exemplar: true })),
     }),
-    panel({ id: nextId(), title: 'Latency p99 by route', visualisation: 'timeseries', unit: 's', min: 0, queries: [{ expr: q.latencyP99ByRoute(service), legend: '{{route}}', exemplar: true }] }),
+    panel({ id: nextId(), title: HTTP_SYSTEM_PANELS[3], visualisation: 'timeseries', unit: 's', min: 0, queries: [{ expr: q.latencyP99ByRoute(service), legend: '{{route}}', exemplar: true }] }),
     panel({ id: nextId(), title: 'Event-loop lag p99', visualisation: 'timeseries', unit: 's', min: 0, width: 6, queries: [{ expr: q.eventLoopLag(service), legend: '{{pod}}' }] }),
     panel({ id: nextId(), title: 'Heap used', visualisation: 'timeseries', unit: 'bytes', min: 0, width: 6, queries: [{ expr: q.heapUsed(service), legend: '{{pod}}' }] }),
     panel({ id: nextId(), title: 'CPU (cores)', visualisation: 'timeseries', unit: 'short', min: 0, width: 6, queries: [{ expr: q.cpu(service), legend: '{{pod}}' }] }),
-    panel({ id: nextId(), title: 'Container restarts (1h)', visualisation: 'timeseries', unit: 'short', min: 0, width: 6, queries: [{ expr: q.restarts(service), legend: '{{pod}}' }] }),
+    panel({
+      id: nextId(),
+      title: RESTARTS_PANEL,
+      description: 'Cluster only: kube-state-metrics counts container restarts; a shop run as local processes (make dev) has none.',
+      visualisation: 'timeseries',
+      unit: 'short',
+      min: 0,
+      width: 6,
+      queries: [{ expr: q.restarts(service), legend: '{{pod}}' }] }),
   ];
 }
 

@@ -5,9 +5,9 @@ import { layoutProblems, panelsOf, parses } from './layout.ts';
 describe('cross-service dashboards', () => {
   const dashboards = Object.entries(crossServiceDashboards());
 
-  it('exports the three dashboards of the design with distinct uids', () => {
-    expect(dashboards.map(([file]) => file)).toEqual(['shopwatch-overview.json', 'shopwatch-checkout-saga.json', 'shopwatch-slos.json']);
-    expect(new Set(dashboards.map(([, d]) => d.uid)).size).toBe(3);
+  it('exports the four dashboards of the design with distinct uids', () => {
+    expect(dashboards.map(([file]) => file)).toEqual(['shopwatch-overview.json', 'shopwatch-checkout-saga.json', 'shopwatch-slos.json', 'shopwatch-nodejs.json']);
+    expect(new Set(dashboards.map(([, d]) => d.uid)).size).toBe(4);
   });
 
   for (const [file, dashboard] of dashboards) {
