@@ -1,9 +1,10 @@
 // Builds the analytics app from its dependencies. No process concerns here (ports, signals,
 // migrations, Kafka): server.ts does those; tests call buildAnalyticsApp with real PostgreSQL and
 // wire the domain-event consumer themselves.
-import { createApp, createMetrics, pingDatabase, registerHttpFaults, type App, type HttpFaults, type JwtSettings, type Logger, type Pool } from '@shopwatch/platform';
+import { WriteBehindBuffer, createApp, createMetrics, pingDatabase, registerHttpFaults, type App, type HttpFaults, type JwtSettings, type Logger, type Pool } from '@shopwatch/platform';
 import { createAnalyticsMetrics, type AnalyticsMetrics } from './plugins/analytics-metrics.ts';
-import { ClickBuffer } from './plugins/click-buffer.ts';
+import type { FunnelHit } from './domain/funnel.ts';
+import { recordHits } from './plugins/funnel-store.ts';
 import type { AnalyticsContext, RateLimitSettings } from './routes/context.ts';
 import { registerEventRoutes } from './routes/events.ts';
 import { registerFunnelRoutes } from './routes/funnel.ts';
@@ -13,7 +14,7 @@ declare module 'fastify' {
     /** Analytics' business metrics, shared with the domain-event consumer (server.ts). */
     analyticsMetrics: AnalyticsMetrics;
     /** Accepted clicks waiting to be written; `close()` flushes them (server.ts, before the pool closes). */
-    clickBuffer: ClickBuffer;
+    clickBuffer: WriteBehindBuffer<FunnelHit>;
   }
 }
 
@@ -40,11 +41,18 @@ export async function buildAnalyticsApp(deps: AnalyticsDeps): Promise<App> {
     logger: deps.logger,
     metrics: serviceMetrics,
   });
-  const clicks = new ClickBuffer({
-    pool: deps.pool,
-    logger: deps.logger,
-    buffered: metrics.clicksBuffered,
+  // Storefront clicks are clickstream, not money: POST /events answers 202 once a batch is
+  // validated and buffered, and the buffer is written to the minute buckets once per second (or per
+  // 5 000 hits). One write per second instead of one per batch keeps the hot rows (this minute's
+  // buckets, which every batch adds to) from serialising concurrent requests; a crash loses at most
+  // the last second of clicks; SIGTERM flushes. The buffer's behaviour is the platform's.
+  const clicks = new WriteBehindBuffer<FunnelHit>({
+    write: (hits) => recordHits(deps.pool, hits),
+    maxBuffered: 5_000,
     ...(deps.clickFlushIntervalMs ? { flushIntervalMs: deps.clickFlushIntervalMs } : {}),
+    onSizeChange: (size) => metrics.clicksBuffered.set(size),
+    onWriteError: (error, pending) => deps.logger.warn({ err: error, pending }, 'could not write click aggregates, will retry'),
+    onDropped: (count) => deps.logger.warn({ dropped: count }, 'click hits dropped: the buffer is full while the database is unreachable'),
   });
   const ctx: AnalyticsContext = {
     clicks,

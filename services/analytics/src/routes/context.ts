@@ -1,6 +1,6 @@
-import type { JwtSettings, Pool } from '@shopwatch/platform';
+import type { JwtSettings, Pool, WriteBehindBuffer } from '@shopwatch/platform';
+import type { FunnelHit } from '../domain/funnel.ts';
 import type { AnalyticsMetrics } from '../plugins/analytics-metrics.ts';
-import type { ClickBuffer } from '../plugins/click-buffer.ts';
 
 export interface RateLimitSettings {
   /** Batches per client per window. */
@@ -16,6 +16,6 @@ export interface AnalyticsContext {
   jwt: JwtSettings;
   metrics: AnalyticsMetrics;
   rateLimit: RateLimitSettings;
-  clicks: ClickBuffer;
+  clicks: WriteBehindBuffer<FunnelHit>;
   now: () => Date;
 }

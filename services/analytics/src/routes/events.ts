@@ -1,12 +1,11 @@
 // POST /events: the storefront's click batches. Public (shoppers are anonymous), so strictly
 // bounded (≤ 100 events, short strings, known types only) and rate-limited per client here as well
 // as at the gateway. A batch is all or nothing: one bad event refuses the batch with the field named.
-// Accepted batches are buffered and written once a second (see click-buffer.ts): hence 202.
+// Accepted batches are buffered and written once a second (the click buffer in app.ts): hence 202.
 import rateLimit from '@fastify/rate-limit';
-import { problems, type App } from '@shopwatch/platform';
+import { problems, type App, problemResponses } from '@shopwatch/platform';
 import type { FastifyRequest } from 'fastify';
 import { hitsOfClicks, missingFields } from '../domain/funnel.ts';
-import { Problem } from '../schemas/common.ts';
 import { BatchAccepted, ClickBatch } from '../schemas/events.ts';
 import type { AnalyticsContext } from './context.ts';
 
@@ -33,7 +32,7 @@ export async function registerEventRoutes(app: App, ctx: AnalyticsContext): Prom
     '/events',
     {
       config: { rateLimit: { max: ctx.rateLimit.max, timeWindow: ctx.rateLimit.windowMs } },
-      schema: { tags: ['events'], summary: 'Ingest a batch of storefront click events', body: ClickBatch, response: { 202: BatchAccepted, 400: Problem, 413: Problem, 415: Problem, 429: Problem } },
+      schema: { tags: ['events'], summary: 'Ingest a batch of storefront click events', body: ClickBatch, response: { 202: BatchAccepted, ...problemResponses(400, 413, 415, 429) } },
       // Refused batches are counted once each, whatever refused them (schema, JSON, size).
       onResponse: async (_request, reply) => {
         if (reply.statusCode >= 400 && reply.statusCode < 500 && reply.statusCode !== 429) ctx.metrics.ingested.inc({ type: 'batch', outcome: 'rejected' });

@@ -1,9 +1,8 @@
 // GET /funnel?window=1h|24h (admin): the funnel over the last 60 or 1,440 minute buckets (the
 // current, partial minute included), from the stored aggregates, so every replica answers the same.
-import { requireAuth, type App } from '@shopwatch/platform';
+import { requireAuth, type App, problemResponses } from '@shopwatch/platform';
 import { conversion, STAGES, stageCount, windowStart, type Stage } from '../domain/funnel.ts';
 import { windowTotals } from '../plugins/funnel-store.ts';
-import { Problem } from '../schemas/common.ts';
 import { FunnelQuery, FunnelReport } from '../schemas/funnel.ts';
 import type { AnalyticsContext } from './context.ts';
 
@@ -12,7 +11,7 @@ export function registerFunnelRoutes(app: App, ctx: AnalyticsContext): void {
     '/funnel',
     {
       onRequest: requireAuth(ctx.jwt, 'admin'),
-      schema: { tags: ['funnel'], summary: 'Funnel counts and conversion over a window', querystring: FunnelQuery, response: { 200: FunnelReport, 400: Problem, 401: Problem, 403: Problem } },
+      schema: { tags: ['funnel'], summary: 'Funnel counts and conversion over a window', querystring: FunnelQuery, response: { 200: FunnelReport, ...problemResponses(400, 401, 403) } },
     },
     async (request) => {
       const window = request.query.window ?? '1h';

@@ -1,4 +1,4 @@
-import { problems, requireAuth, type App } from '@shopwatch/platform';
+import { problems, requireAuth, type App, problemResponses } from '@shopwatch/platform';
 import { Type } from 'typebox';
 import * as repo from '../plugins/catalog-repository.ts';
 import { Category, CategoryCreate, CategoryList, CategoryUpdate } from '../schemas/category.ts';
@@ -6,15 +6,13 @@ import { IdParams } from '../schemas/common.ts';
 import type { CatalogContext } from './context.ts';
 import { mapWriteError } from './errors.ts';
 
-const Problem = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.String() }, { additionalProperties: true });
-
 export function registerCategoryRoutes(app: App, ctx: CatalogContext): void {
   const admin = requireAuth(ctx.jwt, 'admin');
   const tags = ['categories'];
 
   app.get('/categories', { schema: { tags, response: { 200: CategoryList } } }, async () => ({ items: await repo.listCategories(ctx.pool) }));
 
-  app.get('/categories/:id', { schema: { tags, params: IdParams, response: { 200: Category, 404: Problem } } }, async (request) => {
+  app.get('/categories/:id', { schema: { tags, params: IdParams, response: { 200: Category, ...problemResponses(404) } } }, async (request) => {
     const category = await repo.getCategory(ctx.pool, request.params.id);
     if (!category) throw problems.notFound(`Category ${request.params.id}`);
     return category;
@@ -22,7 +20,7 @@ export function registerCategoryRoutes(app: App, ctx: CatalogContext): void {
 
   app.post(
     '/categories',
-    { onRequest: admin, schema: { tags, body: CategoryCreate, response: { 201: Category, 400: Problem, 401: Problem, 403: Problem, 409: Problem } } },
+    { onRequest: admin, schema: { tags, body: CategoryCreate, response: { 201: Category, ...problemResponses(400, 401, 403, 409) } } },
     async (request, reply) => {
       const category = await repo.createCategory(ctx.pool, request.body).catch(mapWriteError);
       return reply.code(201).header('location', `/categories/${category.id}`).send(category);
@@ -31,7 +29,7 @@ export function registerCategoryRoutes(app: App, ctx: CatalogContext): void {
 
   app.patch(
     '/categories/:id',
-    { onRequest: admin, schema: { tags, params: IdParams, body: CategoryUpdate, response: { 200: Category, 400: Problem, 401: Problem, 403: Problem, 404: Problem } } },
+    { onRequest: admin, schema: { tags, params: IdParams, body: CategoryUpdate, response: { 200: Category, ...problemResponses(400, 401, 403, 404) } } },
     async (request) => {
       const category = await repo.updateCategory(ctx.pool, request.params.id, request.body).catch(mapWriteError);
       if (!category) throw problems.notFound(`Category ${request.params.id}`);
@@ -41,7 +39,7 @@ export function registerCategoryRoutes(app: App, ctx: CatalogContext): void {
 
   app.delete(
     '/categories/:id',
-    { onRequest: admin, schema: { tags, params: IdParams, response: { 204: Type.Null(), 401: Problem, 403: Problem, 404: Problem, 409: Problem } } },
+    { onRequest: admin, schema: { tags, params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404, 409) } } },
     async (request, reply) => {
       const outcome = await repo.deleteCategory(ctx.pool, request.params.id);
       if (outcome === 'missing') throw problems.notFound(`Category ${request.params.id}`);

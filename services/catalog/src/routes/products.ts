@@ -1,5 +1,5 @@
 import { makeEvent } from '@shopwatch/contracts';
-import { problems, ProblemError, requireAuth, withTransaction, type App } from '@shopwatch/platform';
+import { problems, ProblemError, requireAuth, withTransaction, type App, problemResponses } from '@shopwatch/platform';
 import { Type } from 'typebox';
 import { decodeCursor, encodeCursor } from '../domain/pagination.ts';
 import { etagFor, matchesIfNoneMatch } from '../domain/etag.ts';
@@ -11,7 +11,6 @@ import type { CatalogContext } from './context.ts';
 import { mapWriteError } from './errors.ts';
 
 const SOURCE = '/services/catalog';
-const Problem = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.String() }, { additionalProperties: true });
 const SessionHeader = Type.Object({ 'x-session-id': Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })) });
 
 function snapshot(product: Product) {
@@ -38,7 +37,7 @@ export function registerProductRoutes(app: App, ctx: CatalogContext): void {
   const admin = requireAuth(ctx.jwt, 'admin');
   const tags = ['products'];
 
-  app.get('/products', { schema: { tags, querystring: ProductListQuery, response: { 200: ProductPage, 400: Problem } } }, async (request) => {
+  app.get('/products', { schema: { tags, querystring: ProductListQuery, response: { 200: ProductPage, ...problemResponses(400) } } }, async (request) => {
     const q = request.query;
     const sort = q.sort ?? 'newest';
     const limit = q.limit ?? 20;
@@ -59,7 +58,7 @@ export function registerProductRoutes(app: App, ctx: CatalogContext): void {
 
   // Pricing for other services (orders): several products in one round trip, served from the same
   // cache, and not a product view — a shopper looking at a product is one, an order being priced is not.
-  app.get('/products/lookup', { schema: { tags, querystring: ProductLookupQuery, response: { 200: ProductLookup, 400: Problem } } }, async (request) => {
+  app.get('/products/lookup', { schema: { tags, querystring: ProductLookupQuery, response: { 200: ProductLookup, ...problemResponses(400) } } }, async (request) => {
     const ids = [...new Set(request.query.ids.toLowerCase().split(','))];
     const found = new Map<string, Product>();
     const uncached: string[] = [];
@@ -80,7 +79,7 @@ export function registerProductRoutes(app: App, ctx: CatalogContext): void {
 
   app.get(
     '/products/:id',
-    { schema: { tags, params: IdParams, headers: SessionHeader, response: { 200: Product, 304: Type.Null(), 404: Problem } } },
+    { schema: { tags, params: IdParams, headers: SessionHeader, response: { 200: Product, 304: Type.Null(), ...problemResponses(404) } } },
     async (request, reply) => {
       const { id } = request.params;
       let product = ctx.cache.get(id);
@@ -97,7 +96,7 @@ export function registerProductRoutes(app: App, ctx: CatalogContext): void {
     },
   );
 
-  app.get('/search', { schema: { tags, querystring: SearchQuery, response: { 200: SearchResult, 400: Problem } } }, async (request) => {
+  app.get('/search', { schema: { tags, querystring: SearchQuery, response: { 200: SearchResult, ...problemResponses(400) } } }, async (request) => {
     const text = normaliseSearch(request.query.q);
     if (text.length === 0) throw problems.badRequest('The search text is empty.', [{ field: '/querystring/q', message: 'is blank' }]);
     const stop = ctx.metrics.searchDuration.startTimer();
@@ -111,7 +110,7 @@ export function registerProductRoutes(app: App, ctx: CatalogContext): void {
 
   app.post(
     '/products',
-    { onRequest: admin, schema: { tags, body: ProductCreate, response: { 201: Product, 400: Problem, 401: Problem, 403: Problem, 409: Problem, 422: Problem } } },
+    { onRequest: admin, schema: { tags, body: ProductCreate, response: { 201: Product, ...problemResponses(400, 401, 403, 409, 422) } } },
     async (request, reply) => {
       const product = await withTransaction(ctx.pool, async (client) => {
         const created = await repo.createProduct(client, request.body).catch(mapWriteError);
@@ -131,7 +130,7 @@ export function registerProductRoutes(app: App, ctx: CatalogContext): void {
         params: IdParams,
         body: ProductUpdate,
         headers: Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 100 })) }),
-        response: { 200: Product, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 412: Problem, 422: Problem },
+        response: { 200: Product, ...problemResponses(400, 401, 403, 404, 412, 422) },
       },
     },
     async (request, reply) => {
@@ -153,7 +152,7 @@ export function registerProductRoutes(app: App, ctx: CatalogContext): void {
 
   app.delete(
     '/products/:id',
-    { onRequest: admin, schema: { tags, params: IdParams, response: { 204: Type.Null(), 401: Problem, 403: Problem, 404: Problem } } },
+    { onRequest: admin, schema: { tags, params: IdParams, response: { 204: Type.Null(), ...problemResponses(401, 403, 404) } } },
     async (request, reply) => {
       const { id } = request.params;
       const deleted = await withTransaction(ctx.pool, async (client) => {

@@ -1,9 +1,8 @@
 // Reservations over HTTP, for operators and direct callers (the checkout saga uses Kafka commands
 // with the same operations). Admin only: a reservation takes stock away from every other shopper.
-import { ProblemError, problems, requireAuth, withTransaction, type App } from '@shopwatch/platform';
+import { ProblemError, problems, requireAuth, withTransaction, type App, problemResponses } from '@shopwatch/platform';
 import type { ReserveOutcome } from '../plugins/stock-store.ts';
 import * as store from '../plugins/stock-store.ts';
-import { Problem } from '../schemas/common.ts';
 import { OrderIdParams, ReleaseRequest, ReleaseResult, Reservation, ReserveRequest } from '../schemas/reservation.ts';
 import type { InventoryContext } from './context.ts';
 
@@ -27,11 +26,10 @@ function failure(outcome: Extract<ReserveOutcome, { status: 'failed' }>): Proble
 export function registerReservationRoutes(app: App, ctx: InventoryContext): void {
   const admin = requireAuth(ctx.jwt, 'admin');
   const tags = ['reservations'];
-  const auth = { 401: Problem, 403: Problem };
 
   app.post(
     '/reservations',
-    { onRequest: admin, schema: { tags, body: ReserveRequest, response: { 200: Reservation, 201: Reservation, 400: Problem, ...auth, 409: Problem, 422: Problem } } },
+    { onRequest: admin, schema: { tags, body: ReserveRequest, response: { 200: Reservation, 201: Reservation, ...problemResponses(400, 401, 403, 409, 422) } } },
     async (request, reply) => {
       const { orderId, items, expiresAt } = request.body;
       const now = ctx.now();
@@ -59,7 +57,7 @@ export function registerReservationRoutes(app: App, ctx: InventoryContext): void
 
   app.get(
     '/reservations/:orderId',
-    { onRequest: admin, schema: { tags, params: OrderIdParams, response: { 200: Reservation, 400: Problem, ...auth, 404: Problem } } },
+    { onRequest: admin, schema: { tags, params: OrderIdParams, response: { 200: Reservation, ...problemResponses(400, 401, 403, 404) } } },
     async (request) => {
       const reservation = await store.getReservation(ctx.pool, request.params.orderId);
       if (!reservation) throw problems.notFound(`Reservation of order ${request.params.orderId}`);
@@ -69,7 +67,7 @@ export function registerReservationRoutes(app: App, ctx: InventoryContext): void
 
   app.post(
     '/reservations/:orderId/release',
-    { onRequest: admin, schema: { tags, params: OrderIdParams, body: ReleaseRequest, response: { 200: ReleaseResult, 400: Problem, ...auth } } },
+    { onRequest: admin, schema: { tags, params: OrderIdParams, body: ReleaseRequest, response: { 200: ReleaseResult, ...problemResponses(400, 401, 403) } } },
     async (request) => {
       const outcome = await withTransaction(ctx.pool, (client) => ctx.operations.release(client, { orderId: request.params.orderId, reason: request.body.reason }));
       ctx.operations.countRelease(outcome);
@@ -79,7 +77,7 @@ export function registerReservationRoutes(app: App, ctx: InventoryContext): void
 
   app.post(
     '/reservations/:orderId/commit',
-    { onRequest: admin, schema: { tags, params: OrderIdParams, response: { 200: Reservation, 400: Problem, ...auth, 404: Problem, 409: Problem } } },
+    { onRequest: admin, schema: { tags, params: OrderIdParams, response: { 200: Reservation, ...problemResponses(400, 401, 403, 404, 409) } } },
     async (request) => {
       const outcome = await withTransaction(ctx.pool, (client) => ctx.operations.commit(client, { orderId: request.params.orderId }));
       ctx.operations.countCommit(outcome);

@@ -1,6 +1,5 @@
-import { ProblemError, problems, requireAuth, sqlState, withTransaction, type App } from '@shopwatch/platform';
+import { ProblemError, problems, requireAuth, sqlState, withTransaction, type App, problemResponses } from '@shopwatch/platform';
 import * as store from '../plugins/stock-store.ts';
-import { Problem } from '../schemas/common.ts';
 import { ProductIdParams, Restock, Stock, StockBatch, StockBatchQuery, StockCount } from '../schemas/stock.ts';
 import type { InventoryContext } from './context.ts';
 
@@ -10,13 +9,13 @@ export function registerStockRoutes(app: App, ctx: InventoryContext): void {
   const admin = requireAuth(ctx.jwt, 'admin');
   const tags = ['stock'];
 
-  app.get('/stock/:productId', { schema: { tags, params: ProductIdParams, response: { 200: Stock, 400: Problem, 404: Problem } } }, async (request) => {
+  app.get('/stock/:productId', { schema: { tags, params: ProductIdParams, response: { 200: Stock, ...problemResponses(400, 404) } } }, async (request) => {
     const stock = await store.getStock(ctx.pool, request.params.productId, ctx.defaultThreshold);
     if (!stock) throw problems.notFound(`Stock of product ${request.params.productId}`);
     return stock;
   });
 
-  app.get('/stock', { schema: { tags, querystring: StockBatchQuery, response: { 200: StockBatch, 400: Problem } } }, async (request) => {
+  app.get('/stock', { schema: { tags, querystring: StockBatchQuery, response: { 200: StockBatch, ...problemResponses(400) } } }, async (request) => {
     const ids = [...new Set(request.query.productIds.toLowerCase().split(','))];
     const bad = ids.findIndex((id) => !UUID.test(id));
     if (bad >= 0) throw problems.validation([{ field: '/querystring/productIds', message: `item ${bad + 1} is not a UUID` }]);
@@ -27,7 +26,7 @@ export function registerStockRoutes(app: App, ctx: InventoryContext): void {
 
   app.put(
     '/stock/:productId',
-    { onRequest: admin, schema: { tags, params: ProductIdParams, body: StockCount, response: { 200: Stock, 400: Problem, 401: Problem, 403: Problem, 409: Problem } } },
+    { onRequest: admin, schema: { tags, params: ProductIdParams, body: StockCount, response: { 200: Stock, ...problemResponses(400, 401, 403, 409) } } },
     async (request) => {
       const { onHand, lowStockThreshold } = request.body;
       const outcome = await withTransaction(ctx.pool, (client) => ctx.operations.countStock(client, { productId: request.params.productId, onHand, lowStockThreshold }));
@@ -43,7 +42,7 @@ export function registerStockRoutes(app: App, ctx: InventoryContext): void {
 
   app.post(
     '/stock/:productId/restock',
-    { onRequest: admin, schema: { tags, params: ProductIdParams, body: Restock, response: { 200: Stock, 400: Problem, 401: Problem, 403: Problem, 422: Problem } } },
+    { onRequest: admin, schema: { tags, params: ProductIdParams, body: Restock, response: { 200: Stock, ...problemResponses(400, 401, 403, 422) } } },
     async (request) => {
       const { quantity, lowStockThreshold } = request.body;
       try {

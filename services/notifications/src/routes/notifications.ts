@@ -1,7 +1,7 @@
 // Notification history. Shoppers see their own (the JWT subject); admins any user's, or everyone's.
-import { problems, requireAuth, type App, type JwtSettings, type Pool, decodeKeysetCursor, encodeKeysetCursor } from '@shopwatch/platform';
+import { problems, requireAuth, type App, type JwtSettings, type Pool, decodeKeysetCursor, encodeKeysetCursor, problemResponses } from '@shopwatch/platform';
 import { listNotifications, type NotificationRecord } from '../plugins/notification-store.ts';
-import { ListQuery, NotificationPage, Problem, type NotificationView } from '../schemas/notification.ts';
+import { ListQuery, NotificationPage, type NotificationView } from '../schemas/notification.ts';
 
 function view(n: NotificationRecord): NotificationView {
   return {
@@ -33,7 +33,7 @@ export function registerNotificationRoutes(app: App, ctx: { pool: Pool; jwt: Jwt
         tags: ['notifications'],
         summary: 'Notification history, newest first, in keyset pages (shoppers: their own; admins: anyone).',
         querystring: ListQuery,
-        response: { 200: NotificationPage, 400: Problem, 401: Problem, 403: Problem },
+        response: { 200: NotificationPage, ...problemResponses(400, 401, 403) },
       },
     },
     async (request) => {

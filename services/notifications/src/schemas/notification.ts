@@ -2,11 +2,6 @@ import { Type, type Static } from 'typebox';
 
 export const Uuid = Type.String({ format: 'uuid', maxLength: 36 });
 
-export const Problem = Type.Object(
-  { type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.String() },
-  { additionalProperties: true },
-);
-
 export const ChannelSchema = Type.Union([Type.Literal('email'), Type.Literal('sms'), Type.Literal('push')]);
 export const StatusSchema = Type.Union([Type.Literal('pending'), Type.Literal('sent'), Type.Literal('failed')]);
 

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { problems, ProblemError, requireAuth, type App, type JwtSettings, type Pool, type Principal, decodeKeysetCursor, encodeKeysetCursor } from '@shopwatch/platform';
+import { problems, ProblemError, requireAuth, type App, type JwtSettings, type Pool, type Principal, decodeKeysetCursor, encodeKeysetCursor, problemResponses } from '@shopwatch/platform';
 import type { FastifyRequest } from 'fastify';
 import { mergeItems, priceOrder, type PricingProblem } from '../domain/pricing.ts';
 import type { PlacedOrder, SagaState } from '../domain/saga.ts';
 import { CatalogUnavailableError, type CatalogClient } from '../plugins/catalog-client.ts';
 import * as repo from '../plugins/orders-repository.ts';
 import type { SagaStore } from '../plugins/saga-store.ts';
-import { IdempotencyHeaders, IdParams, Order, OrderCreate, OrderListQuery, OrderLog, OrderPage, Problem } from '../schemas/order.ts';
+import { IdempotencyHeaders, IdParams, Order, OrderCreate, OrderListQuery, OrderLog, OrderPage } from '../schemas/order.ts';
 
 export interface OrdersContext {
   pool: Pool;
@@ -98,7 +98,7 @@ export function registerOrderRoutes(app: App, ctx: OrdersContext): void {
         summary: 'Place an order: items are priced at catalog, then the checkout saga runs (202; poll GET /orders/:id).',
         headers: IdempotencyHeaders,
         body: OrderCreate,
-        response: { 202: Order, 400: Problem, 401: Problem, 403: Problem, 409: Problem, 422: Problem, 503: Problem },
+        response: { 202: Order, ...problemResponses(400, 401, 403, 409, 422, 503) },
       },
     },
     async (request, reply) => {
@@ -167,7 +167,7 @@ export function registerOrderRoutes(app: App, ctx: OrdersContext): void {
 
   app.get(
     '/orders/:id',
-    { onRequest: signedIn, schema: { tags, summary: 'One order (its owner or an admin).', params: IdParams, response: { 200: Order, 400: Problem, 401: Problem, 404: Problem } } },
+    { onRequest: signedIn, schema: { tags, summary: 'One order (its owner or an admin).', params: IdParams, response: { 200: Order, ...problemResponses(400, 401, 404) } } },
     async (request) => visibleOrder(request, request.params.id),
   );
 
@@ -175,7 +175,7 @@ export function registerOrderRoutes(app: App, ctx: OrdersContext): void {
     '/orders/:id/events',
     {
       onRequest: signedIn,
-      schema: { tags, summary: "The order's audit log, oldest first.", params: IdParams, response: { 200: OrderLog, 400: Problem, 401: Problem, 404: Problem } },
+      schema: { tags, summary: "The order's audit log, oldest first.", params: IdParams, response: { 200: OrderLog, ...problemResponses(400, 401, 404) } },
     },
     async (request) => {
       const order = await visibleOrder(request, request.params.id);
@@ -191,7 +191,7 @@ export function registerOrderRoutes(app: App, ctx: OrdersContext): void {
         tags,
         summary: "The caller's orders, newest first (keyset pagination); admins may pass userId.",
         querystring: OrderListQuery,
-        response: { 200: OrderPage, 400: Problem, 401: Problem, 403: Problem },
+        response: { 200: OrderPage, ...problemResponses(400, 401, 403) },
       },
     },
     async (request) => {

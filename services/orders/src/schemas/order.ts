@@ -107,4 +107,3 @@ export const OrderLogEntry = Type.Object({
 export const OrderLog = Type.Object({ orderId: Uuid, items: Type.Array(OrderLogEntry) });
 export type OrderLogEntry = Static<typeof OrderLogEntry>;
 
-export const Problem = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.String() }, { additionalProperties: true });

@@ -1,6 +1,7 @@
 // Payment rules, pure: which statuses exist, what an operation does in each, how a psp failure
 // becomes a machine-readable reason, and how a reply gets an id derived from its command.
 import { createHash } from 'node:crypto';
+import { replyEventId as replyEventIdIn } from '@shopwatch/platform';
 
 export type PaymentStatus = 'pending' | 'authorized' | 'declined' | 'failed' | 'captured' | 'voided' | 'refunded';
 
@@ -107,16 +108,15 @@ export function requestFingerprint(request: { amountCents: number; currency: str
     .digest('hex');
 }
 
+/** Payments' namespace for name-based ids (a fixed random UUID). */
+export const PAYMENTS_NAMESPACE = 'd304efec-539e-4f90-bc2a-e24089851324';
+
 /**
- * The id of the reply to a command: a name-based (version 5 layout) UUID of the command id, so
+ * The id of the reply to a command (the platform's name-based UUID in payments' namespace), so
  * answering the same command again produces the same event and downstream inboxes drop the copy.
  */
 export function replyEventId(commandId: string): string {
-  const bytes = createHash('sha1').update(`shopwatch/payments/reply/${commandId}`).digest().subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return replyEventIdIn(PAYMENTS_NAMESPACE, commandId);
 }
 
 /** Currencies used as metric label values; anything else is counted as `other` (labels stay bounded). */

@@ -1,10 +1,7 @@
-import { problems, ProblemError, type App } from '@shopwatch/platform';
-import { Type } from 'typebox';
+import { problems, ProblemError, type App, problemResponses } from '@shopwatch/platform';
 import type { PaymentService, StepResult } from '../plugins/payment-service.ts';
 import type { PaymentRecord } from '../plugins/payments-repository.ts';
 import { AuthorizeHeaders, AuthorizeRequest, IdParams, Payment } from '../schemas/payment.ts';
-
-const Problem = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.String() }, { additionalProperties: true });
 
 function view(payment: PaymentRecord, history?: { status: string; reason: string | null; at: Date }[]): Payment {
   return {
@@ -57,7 +54,7 @@ export function registerPaymentRoutes(app: App, service: PaymentService): void {
 
   app.post(
     '/payments/authorize',
-    { schema: { tags, headers: AuthorizeHeaders, body: AuthorizeRequest, response: { 200: Payment, 201: Payment, 400: Problem, 409: Problem, 422: Problem, 503: Problem, 504: Problem } } },
+    { schema: { tags, headers: AuthorizeHeaders, body: AuthorizeRequest, response: { 200: Payment, 201: Payment, ...problemResponses(400, 409, 422, 503, 504) } } },
     async (request, reply) => {
       const result = await service.authorize({ ...request.body, idempotencyKey: request.headers['idempotency-key'] });
       if (!result) throw new Error('authorize ran without a result');
@@ -77,7 +74,7 @@ export function registerPaymentRoutes(app: App, service: PaymentService): void {
     },
   );
 
-  app.get('/payments/:id', { schema: { tags, params: IdParams, response: { 200: Payment, 400: Problem, 404: Problem } } }, async (request) => {
+  app.get('/payments/:id', { schema: { tags, params: IdParams, response: { 200: Payment, ...problemResponses(400, 404) } } }, async (request) => {
     const found = await service.get(request.params.id);
     if (!found) throw problems.notFound(`Payment ${request.params.id}`);
     return view(found.payment, found.history);
@@ -85,13 +82,13 @@ export function registerPaymentRoutes(app: App, service: PaymentService): void {
 
   app.post(
     '/payments/:id/capture',
-    { schema: { tags, params: IdParams, response: { 200: Payment, 400: Problem, 404: Problem, 409: Problem, 503: Problem, 504: Problem } } },
+    { schema: { tags, params: IdParams, response: { 200: Payment, ...problemResponses(400, 404, 409, 503, 504) } } },
     async (request) => stepResponse(await service.capture({ id: request.params.id }), request.params.id, 'capture'),
   );
 
   app.post(
     '/payments/:id/void',
-    { schema: { tags, params: IdParams, response: { 200: Payment, 400: Problem, 404: Problem, 409: Problem, 503: Problem, 504: Problem } } },
+    { schema: { tags, params: IdParams, response: { 200: Payment, ...problemResponses(400, 404, 409, 503, 504) } } },
     async (request) => stepResponse(await service.void({ id: request.params.id }), request.params.id, 'void'),
   );
 
@@ -99,7 +96,7 @@ export function registerPaymentRoutes(app: App, service: PaymentService): void {
   // and the same operation the saga's refund command runs. Idempotent: a repeat answers 200.
   app.post(
     '/payments/:id/refund',
-    { schema: { tags, params: IdParams, response: { 200: Payment, 400: Problem, 404: Problem, 409: Problem, 503: Problem, 504: Problem } } },
+    { schema: { tags, params: IdParams, response: { 200: Payment, ...problemResponses(400, 404, 409, 503, 504) } } },
     async (request) => stepResponse(await service.refund({ id: request.params.id }), request.params.id, 'refund'),
   );
 }

@@ -1,13 +1,12 @@
-import { ProblemError, type App } from '@shopwatch/platform';
+import { ProblemError, type App, problemResponses } from '@shopwatch/platform';
 import { quote } from '../domain/quotes.ts';
-import { Problem } from '../schemas/common.ts';
 import { QuoteRequest, QuoteResponse } from '../schemas/quote.ts';
 import type { ShippingContext } from './context.ts';
 
 export function registerQuoteRoutes(app: App, ctx: ShippingContext): void {
   app.post(
     '/quotes',
-    { schema: { tags: ['quotes'], summary: 'Shipping quotes for a destination and weight (public).', body: QuoteRequest, response: { 200: QuoteResponse, 400: Problem, 422: Problem } } },
+    { schema: { tags: ['quotes'], summary: 'Shipping quotes for a destination and weight (public).', body: QuoteRequest, response: { 200: QuoteResponse, ...problemResponses(400, 422) } } },
     async (request) => {
       const { destination, weightGrams, method } = request.body;
       const result = quote(destination.country, weightGrams, method);

@@ -1,9 +1,8 @@
 // Shipment reads. Signed-in users may read one shipment by its id (an unguessable UUID handed out
 // with their order); lists and lookups by order are for admins only, because shipping does not
 // know who owns an order (orders does).
-import { problems, requireAuth, type App, decodeKeysetCursor, encodeKeysetCursor } from '@shopwatch/platform';
+import { problems, requireAuth, type App, decodeKeysetCursor, encodeKeysetCursor, problemResponses } from '@shopwatch/platform';
 import * as store from '../plugins/shipment-store.ts';
-import { Problem } from '../schemas/common.ts';
 import { IdParams, ListQuery, ShipmentPage, ShipmentView } from '../schemas/shipment.ts';
 import type { ShippingContext } from './context.ts';
 
@@ -37,7 +36,7 @@ export function registerShipmentRoutes(app: App, ctx: ShippingContext): void {
 
   app.get(
     '/shipments/:id',
-    { onRequest: signedIn, schema: { tags, summary: 'One shipment with its tracking history (signed in).', params: IdParams, response: { 200: ShipmentView, 400: Problem, 401: Problem, 404: Problem } } },
+    { onRequest: signedIn, schema: { tags, summary: 'One shipment with its tracking history (signed in).', params: IdParams, response: { 200: ShipmentView, ...problemResponses(400, 401, 404) } } },
     async (request) => {
       const shipment = await store.getShipment(ctx.pool, request.params.id);
       if (!shipment) throw problems.notFound(`Shipment ${request.params.id}`);
@@ -47,7 +46,7 @@ export function registerShipmentRoutes(app: App, ctx: ShippingContext): void {
 
   app.get(
     '/shipments',
-    { onRequest: admin, schema: { tags, summary: 'Shipments, newest first, by order and status (admins).', querystring: ListQuery, response: { 200: ShipmentPage, 400: Problem, 401: Problem, 403: Problem } } },
+    { onRequest: admin, schema: { tags, summary: 'Shipments, newest first, by order and status (admins).', querystring: ListQuery, response: { 200: ShipmentPage, ...problemResponses(400, 401, 403) } } },
     async (request) => {
       const { orderId, status, limit, cursor } = request.query;
       const position = cursor === undefined ? undefined : decodeKeysetCursor(cursor);

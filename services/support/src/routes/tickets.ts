@@ -3,10 +3,10 @@
 // the support agent and sees every ticket. State changes run in one transaction with the ticket
 // row locked, so two replies or a reply and a resolve cannot interleave; metrics move after commit.
 import { makeEvent } from '@shopwatch/contracts';
-import { enqueue, problems, ProblemError, requireAuth, withTransaction, type App, type PoolClient, type Principal } from '@shopwatch/platform';
+import { enqueue, problems, ProblemError, requireAuth, withTransaction, type App, type PoolClient, type Principal, problemResponses } from '@shopwatch/platform';
 import { transition, type Actor, type TicketAction, type TransitionResult } from '../domain/ticket.ts';
 import * as repo from '../plugins/ticket-repository.ts';
-import { IdParams, Problem } from '../schemas/common.ts';
+import { IdParams } from '../schemas/common.ts';
 import { NoBody, RatingCreate, ReplyCreate, Ticket, TicketCreate, TicketListQuery, TicketPage, TicketWithConversation } from '../schemas/ticket.ts';
 import type { SupportContext } from './context.ts';
 
@@ -37,7 +37,7 @@ function refuse(reason: string, detail: string): never {
 export function registerTicketRoutes(app: App, ctx: SupportContext): void {
   const signedIn = requireAuth(ctx.jwt);
   const tags = ['tickets'];
-  const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem };
+  const errors = problemResponses(400, 401, 403, 404, 409);
 
   /** Locks the ticket, applies `action` through the state machine and the given store change. */
   async function act(

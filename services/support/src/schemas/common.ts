@@ -4,7 +4,3 @@ export const Uuid = Type.String({ format: 'uuid', maxLength: 36 });
 export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 export type IdParams = Static<typeof IdParams>;
 
-export const Problem = Type.Object(
-  { type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.String() },
-  { additionalProperties: true },
-);

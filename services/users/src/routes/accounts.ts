@@ -1,13 +1,10 @@
-import { issueToken, problems, ProblemError, requireAuth, sqlState, type App } from '@shopwatch/platform';
-import { Type } from 'typebox';
+import { issueToken, problems, ProblemError, requireAuth, sqlState, type App, problemResponses } from '@shopwatch/platform';
 import { cleanDisplayName } from '../domain/display-name.ts';
 import { normaliseEmail } from '../domain/email.ts';
 import { retryAfterSeconds } from '../domain/lockout.ts';
 import * as repo from '../plugins/users-repository.ts';
 import { LoginBody, LoginResult, ProfileUpdate, SignupBody, User } from '../schemas/user.ts';
 import type { UsersContext } from './context.ts';
-
-const Problem = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.String() }, { additionalProperties: true });
 
 /** Wrong e-mail and wrong password get the same answer: the response must not tell which it was. */
 const invalidCredentials = () => new ProblemError(401, 'invalid-credentials', 'Unauthorized', 'The e-mail address or the password is wrong.');
@@ -30,7 +27,7 @@ export function registerAccountRoutes(app: App, ctx: UsersContext): void {
 
   app.post(
     '/signup',
-    { schema: { tags: ['accounts'], summary: 'Create a customer account', body: SignupBody, response: { 201: User, 400: Problem, 409: Problem } } },
+    { schema: { tags: ['accounts'], summary: 'Create a customer account', body: SignupBody, response: { 201: User, ...problemResponses(400, 409) } } },
     async (request, reply) => {
       const email = normaliseEmail(request.body.email);
       const displayName = displayNameOrThrow(request.body.displayName);
@@ -52,7 +49,7 @@ export function registerAccountRoutes(app: App, ctx: UsersContext): void {
 
   app.post(
     '/login',
-    { schema: { tags: ['accounts'], summary: 'Exchange e-mail and password for an access token', body: LoginBody, response: { 200: LoginResult, 400: Problem, 401: Problem, 429: Problem } } },
+    { schema: { tags: ['accounts'], summary: 'Exchange e-mail and password for an access token', body: LoginBody, response: { 200: LoginResult, ...problemResponses(400, 401, 429) } } },
     async (request) => {
       const email = normaliseEmail(request.body.email);
       const { password } = request.body;
@@ -87,7 +84,7 @@ export function registerAccountRoutes(app: App, ctx: UsersContext): void {
 
   app.get(
     '/me',
-    { onRequest: signedIn, schema: { tags: ['profile'], summary: 'The signed-in account', response: { 200: User, 401: Problem, 404: Problem } } },
+    { onRequest: signedIn, schema: { tags: ['profile'], summary: 'The signed-in account', response: { 200: User, ...problemResponses(401, 404) } } },
     async (request) => {
       const user = await repo.getUser(ctx.pool, request.principal!.subject);
       if (!user) throw problems.notFound('The account');
@@ -97,7 +94,7 @@ export function registerAccountRoutes(app: App, ctx: UsersContext): void {
 
   app.patch(
     '/me',
-    { onRequest: signedIn, schema: { tags: ['profile'], summary: 'Change the display name', body: ProfileUpdate, response: { 200: User, 400: Problem, 401: Problem, 404: Problem } } },
+    { onRequest: signedIn, schema: { tags: ['profile'], summary: 'Change the display name', body: ProfileUpdate, response: { 200: User, ...problemResponses(400, 401, 404) } } },
     async (request) => {
       const displayName = displayNameOrThrow(request.body.displayName);
       const user = await repo.updateDisplayName(ctx.pool, request.principal!.subject, displayName, ctx.now());
