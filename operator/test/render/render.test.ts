@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { renderAll } from '../../src/render/render.ts';
 import { scaleExprRanges, scaleRuleGroups } from '../../src/render/profile.ts';
 import { loadSpec } from '../../src/render/specs.ts';
+import { dashboardSchemaProblems } from './grafana-schema.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SPECS = join(here, '../../../charts/shopwatch/observability');
@@ -67,3 +68,65 @@ describe('the test profile', () => {
     expect(result.files['rules/orders.yml']).not.toMatch(/\[(5m|1h|30d)\]/);
   });
 });
+
+describe('the rendered dashboards', () => {
+  const result = renderAll(specs(), 'local', { testProfile: false });
+  const dashboards = result.manifest.dashboards.map((path) => ({ path, model: JSON.parse(result.files[path] ?? '{}') as RenderedDashboard }));
+
+  it('validate against Grafana dashboard schema (the foundation SDK types: Dashboard, panel options, Prometheus queries)', () => {
+    expect(dashboards).toHaveLength(17);
+    for (const { path, model } of dashboards) expect(dashboardSchemaProblems(model), path).toEqual([]);
+  });
+
+  it('the schema check catches an unknown field, a missing one and a wrong type', () => {
+    const model = structuredClone(dashboards[0]?.model) as unknown as Record<string, unknown>;
+    delete model['schemaVersion'];
+    model['titel'] = 'typo';
+    model['editable'] = 'yes';
+    const panels = model['panels'] as Array<Record<string, unknown>>;
+    const stat = panels.findIndex((p) => p['type'] === 'stat');
+    expect(stat).toBeGreaterThan(0);
+    (panels[stat] as Record<string, unknown>)['gridPos'] = { h: 8 };
+    ((panels[stat] as { options: Record<string, unknown> }).options)['colourMode'] = 'value';
+    const problems = dashboardSchemaProblems(model).join('\n');
+    expect(problems).toContain('$.schemaVersion: required');
+    expect(problems).toContain('$.titel: not a field');
+    expect(problems).toContain('$.editable: "yes" is not');
+    expect(problems).toContain(`$.panels[${stat}].gridPos.w: required`);
+    expect(problems).toContain(`$.panels[${stat}].options.colourMode: not a field of Options`);
+  });
+
+  it('every datasource and variable a panel uses exists in its dashboard', () => {
+    const builtins = new Set(['__rate_interval', '__interval', '__range', '__name']);
+    for (const { path, model } of dashboards) {
+      const variables = new Map((model.templating?.list ?? []).map((v) => [v.name, v]));
+      expect(variables.get('datasource')?.type, path).toBe('datasource');
+      for (const panel of flatten(model.panels ?? [])) {
+        const refs = [panel.datasource, ...(panel.targets ?? []).map((t) => t.datasource)].filter((d) => d !== undefined);
+        for (const ref of refs) expect(ref, `${path}: ${panel.title ?? ''}`).toEqual({ type: 'prometheus', uid: '${datasource}' });
+        for (const target of panel.targets ?? []) {
+          for (const [, name] of (target.expr ?? '').matchAll(/\$\{?(\w+)\}?/g)) {
+            expect(builtins.has(name ?? '') || variables.has(name ?? ''), `${path}: ${panel.title ?? ''} uses $${name ?? ''}`).toBe(true);
+          }
+        }
+      }
+    }
+  });
+});
+
+interface RenderedPanel {
+  type: string;
+  title?: string;
+  datasource?: { type?: string; uid?: string };
+  targets?: Array<{ expr?: string; datasource?: { type?: string; uid?: string } }>;
+  panels?: RenderedPanel[];
+}
+
+interface RenderedDashboard {
+  panels?: RenderedPanel[];
+  templating?: { list?: Array<{ name: string; type: string }> };
+}
+
+function flatten(panels: RenderedPanel[]): RenderedPanel[] {
+  return panels.flatMap((p) => [p, ...flatten(p.panels ?? [])]);
+}
