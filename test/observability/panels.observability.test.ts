@@ -9,7 +9,7 @@ import { waitFor } from '@shopwatch/testkit';
 import { condition, CONDITIONS } from './support/panels-conditions.ts';
 import { loadedRecordingRules, PromQLError, recordedSelector, seriesWithData } from './support/panels-prometheus.ts';
 import { readDashboards, readManifest, substitute, type RenderedPanel } from './support/panels-rendered.ts';
-import { waitReady } from './support/panels-shop.ts';
+import { devUrl, expectCall, waitReady } from './support/panels-shop.ts';
 
 /** Every service the dev shop runs (scripts/dev/services.tsv). */
 const SHOP = ['gateway', 'users', 'catalog', 'inventory', 'orders', 'payments', 'psp', 'shipping', 'notifications', 'support', 'analytics', 'storefront', 'loadgen'];
@@ -56,8 +56,19 @@ async function waitPanelData(panel: RenderedPanel, timeoutMs: number, between?: 
 let reading = true;
 let reader: Promise<void> | undefined;
 
+/** Every journey in the mix (an earlier file may have narrowed it), so every business panel gets traffic. */
+const FULL_MIX = { browse: 40, search: 20, cart: 10, checkout: 20, signup: 5, support: 5 };
+interface LoadgenControl {
+  rate: number;
+  paused: boolean;
+  mix: Record<string, number>;
+}
+let loadgenBefore: LoadgenControl | undefined;
+
 beforeAll(async () => {
   await waitReady(SHOP);
+  loadgenBefore = (await expectCall(`${devUrl('loadgen')}/control`, [200])) as LoadgenControl;
+  await expectCall(`${devUrl('loadgen')}/control`, [200], { method: 'PUT', body: { paused: false, rate: Math.max(2, loadgenBefore.rate), mix: FULL_MIX } });
   const reads = condition('api-reads');
   reader = (async () => {
     while (reading) {
@@ -70,6 +81,10 @@ beforeAll(async () => {
 afterAll(async () => {
   reading = false;
   await reader;
+  if (loadgenBefore) {
+    const { rate, paused, mix } = loadgenBefore;
+    await expectCall(`${devUrl('loadgen')}/control`, [200], { method: 'PUT', body: { rate, paused, mix } });
+  }
   await waitReady(SHOP);
 });
 
