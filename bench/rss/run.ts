@@ -28,7 +28,7 @@ const TARGET_MB = 120;
 const NODE_FLAGS = ['--max-semi-space-size=2'];
 const JWT_SECRET = 'bench-rss-secret-that-is-at-least-32-characters';
 /** Services that keep no database (everything else gets a fresh one). */
-const WITHOUT_DATABASE = new Set(['gateway', 'psp', 'loadgen', 'storefront']);
+const WITHOUT_DATABASE = new Set(['gateway', 'loadgen', 'storefront']);
 /** Kafka domains whose topics every service may name (`<DOMAIN>_COMMANDS_TOPIC`, `<DOMAIN>_EVENTS_TOPIC`). */
 const DOMAINS = ['catalog', 'users', 'inventory', 'orders', 'payments', 'shipping', 'notifications', 'support', 'analytics'];
 

@@ -68,7 +68,7 @@ const standard = (name: string, extra: (ctx: StartContext) => Record<string, str
 });
 
 export const BAD_INPUT_SERVICES: BadInputService[] = [
-  { name: 'psp', database: false, routed: false, env: () => ({}) },
+  { name: 'psp', database: true, routed: false, env: (ctx) => ({ DATABASE_URL: ctx.databaseUrl }) },
   { name: 'users', database: true, routed: true, env: (ctx) => ({ DATABASE_URL: ctx.databaseUrl, JWT_SECRET: ctx.jwtSecret }) },
   { name: 'catalog', database: true, routed: true, env: standard('catalog') },
   { name: 'inventory', database: true, routed: true, env: standard('inventory', () => ({ RESERVATION_SWEEP_INTERVAL_MS: '0' })) },

@@ -30,7 +30,7 @@ const SERVICES = readdirSync(path.join(repoRoot(), 'services'), { withFileTypes:
 const IMAGES = [...SERVICES, 'operator'];
 
 /** Services that own a PostgreSQL database (each gets a fresh one, migrated by the service itself). */
-const WITH_DATABASE = new Set(['users', 'catalog', 'inventory', 'payments', 'orders', 'shipping', 'notifications', 'support', 'analytics']);
+const WITH_DATABASE = new Set(['users', 'catalog', 'inventory', 'payments', 'psp', 'orders', 'shipping', 'notifications', 'support', 'analytics']);
 const DOMAINS = ['catalog', 'users', 'inventory', 'orders', 'payments', 'shipping', 'notifications', 'support', 'analytics'];
 
 /**

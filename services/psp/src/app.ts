@@ -1,23 +1,22 @@
 // Builds the psp app (a simulated external payment provider). No process concerns here: server.ts
-// listens and handles signals; tests build it directly and may share one store across restarts.
+// listens, handles signals and gives it its ledger in PostgreSQL; in-process tests give it a
+// memory store (and may share one across "restarts").
 import { createApp, createMetrics, registerHttpFaults, type App, type Logger } from '@shopwatch/platform';
 import { Value } from 'typebox/value';
 import { PspFaultsFileSchema, type PspFaultsFile } from './faults.ts';
-import { AuthorizationStore } from './plugins/authorization-store.ts';
+import type { AuthorizationStore } from './plugins/authorization-store.ts';
 import { createPspMetrics } from './plugins/psp-metrics.ts';
 import { registerAuthorizationRoutes } from './routes/authorizations.ts';
 
 export interface PspDeps {
   logger: Logger;
-  /** Keep state across app instances (a "restarted" provider in tests); a fresh store otherwise. */
-  store?: AuthorizationStore;
+  /** Where authorisations live: PostgreSQL in the process, memory in in-process tests. */
+  store: AuthorizationStore;
   /** Run-time faults (from FAULTS_FILE); none when absent. */
   faults?: { current(): PspFaultsFile };
   maxAmountCents?: number;
   currencies?: readonly string[];
-  maxRecords?: number;
   random?: () => number;
-  now?: () => Date;
 }
 
 const NO_FAULTS = Value.Default(PspFaultsFileSchema, {}) as PspFaultsFile;
@@ -34,7 +33,7 @@ export async function buildPspApp(deps: PspDeps): Promise<App> {
   const random = deps.random ?? Math.random;
   registerHttpFaults(app, faults, random);
   registerAuthorizationRoutes(app, {
-    store: deps.store ?? new AuthorizationStore({ ...(deps.maxRecords ? { maxRecords: deps.maxRecords } : {}), ...(deps.now ? { now: deps.now } : {}) }),
+    store: deps.store,
     metrics: createPspMetrics(serviceMetrics.registry),
     faults: () => faults.current(),
     maxAmountCents: deps.maxAmountCents ?? 100_000_000,

@@ -26,7 +26,7 @@ export const SHOP_SERVICES = ['psp', 'payments', 'inventory', 'shipping', 'catal
 export type ShopService = (typeof SHOP_SERVICES)[number];
 
 /** The services that keep state in PostgreSQL (one fresh database each). */
-const WITH_DATABASE: readonly ShopService[] = ['payments', 'inventory', 'shipping', 'catalog', 'users', 'orders'];
+const WITH_DATABASE: readonly ShopService[] = ['psp', 'payments', 'inventory', 'shipping', 'catalog', 'users', 'orders'];
 
 export type SagaTopics = {
   inventoryCommands: string;

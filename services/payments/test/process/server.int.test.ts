@@ -7,21 +7,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnService } from '../support/processes.ts';
 
 let db: TestDatabase;
+/** psp's ledger: a database of its own, as in a cluster. */
+let pspDb: TestDatabase;
 const base = uniqueName('test.payments-process');
 const topics = { COMMANDS_TOPIC: `${base}.commands`, EVENTS_TOPIC: `${base}.events` };
 
 beforeAll(async () => {
   db = await createTestDatabase('payments-process');
+  pspDb = await createTestDatabase('psp-process');
 });
 afterAll(async () => {
   await db?.drop();
+  await pspDb?.drop();
   const client = createKafkaClient({ brokers: infraEnv().kafkaBrokers, clientId: 'payments-process-test' });
   await deleteTopics(client, Object.values(topics)).catch(() => undefined);
 });
 
 describe('psp and payments processes', () => {
-  it('authorise and capture across the two real processes; both exit 0 on SIGTERM', async () => {
-    const psp = await spawnService('psp', {});
+  it('authorise and capture across the two real processes; both exit 0 on SIGTERM; a restarted psp still knows the capture', async () => {
+    const psp = await spawnService('psp', { DATABASE_URL: pspDb.url });
+    let pspAuthorizationId: string | undefined;
     try {
       const payments = await spawnService('payments', {
         DATABASE_URL: db.url,
@@ -38,6 +43,7 @@ describe('psp and payments processes', () => {
         });
         expect(authorized.status).toBe(201);
         const payment = (await authorized.json()) as { id: string; pspAuthorizationId: string };
+        pspAuthorizationId = payment.pspAuthorizationId;
         const captured = await fetch(`${payments.url}/payments/${payment.id}/capture`, { method: 'POST' });
         expect(((await captured.json()) as { status: string }).status).toBe('captured');
         const atPsp = (await (await fetch(`${psp.url}/authorizations/${payment.pspAuthorizationId}`)).json()) as { status: string };
@@ -58,6 +64,17 @@ describe('psp and payments processes', () => {
       psp.child.kill('SIGTERM');
     }
     expect(await psp.exited).toEqual({ code: 0, signal: null });
+
+    // psp keeps its ledger in PostgreSQL: a new process answers for what the last one did.
+    const restarted = await spawnService('psp', { DATABASE_URL: pspDb.url });
+    try {
+      const again = await fetch(`${restarted.url}/authorizations/${pspAuthorizationId}`);
+      expect(again.status).toBe(200);
+      expect(((await again.json()) as { status: string }).status).toBe('captured');
+    } finally {
+      restarted.child.kill('SIGTERM');
+    }
+    expect(await restarted.exited).toEqual({ code: 0, signal: null });
   });
 
   it.each([
@@ -65,8 +82,10 @@ describe('psp and payments processes', () => {
     ['payments', { BREAKER_ERROR_THRESHOLD_PERCENT: '0' }, 'BREAKER_ERROR_THRESHOLD_PERCENT'],
     ['payments', { PSP_RETRY_ATTEMPTS: 'many' }, 'PSP_RETRY_ATTEMPTS'],
     ['psp', { PSP_CURRENCIES: 'euro' }, 'PSP_CURRENCIES'],
+    ['psp', { PSP_RETENTION_HOURS: '0' }, 'PSP_RETENTION_HOURS'],
+    ['psp', { DATABASE_URL: '' }, 'DATABASE_URL'],
   ] as const)('%s refuses to start with %j, naming the variable on one line', async (name, env, variable) => {
-    const required: Record<string, string> = name === 'payments' ? { DATABASE_URL: db.url, KAFKA_BROKERS: infraEnv().kafkaBrokers.join(',') } : {};
+    const required: Record<string, string> = name === 'payments' ? { DATABASE_URL: db.url, KAFKA_BROKERS: infraEnv().kafkaBrokers.join(',') } : { DATABASE_URL: pspDb.url };
     const service = await spawnService(name, { ...required, ...env }, { ready: false });
     const exit = await service.exited;
     expect(exit.code).toBe(1);

@@ -1,5 +1,6 @@
 // Bad input on every payments route gets a 4xx problem+json — never a 5xx — and stores nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectProblem } from '@shopwatch/testkit';
 import { startPayments, type PaymentsFixture } from '../support/payments-fixture.ts';
 
 let f: PaymentsFixture;
@@ -11,14 +12,6 @@ beforeAll(async () => {
 });
 afterAll(() => f?.close());
 
-function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json: <T>() => T }, what: string) {
-  expect(res.statusCode, what).toBeGreaterThanOrEqual(400);
-  expect(res.statusCode, what).toBeLessThan(500);
-  expect(String(res.headers['content-type']), what).toMatch(/^application\/problem\+json/);
-  const body = res.json<{ status: unknown; title: unknown; detail: unknown }>();
-  expect(body.status, what).toBe(res.statusCode);
-  expect(typeof body.title === 'string' && typeof body.detail === 'string', what).toBe(true);
-}
 
 const count = async (table: string) => Number((await f.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]?.n);
 
@@ -53,13 +46,13 @@ describe('POST /payments/authorize', () => {
       ['oversize body', JSON.stringify({ ...valid, blob: 'x'.repeat(100_000) })],
     ];
     for (const [what, payload] of cases) {
-      expectProblem(await f.app.inject({ method: 'POST', url: '/payments/authorize', headers: { 'idempotency-key': `bad-${what.replaceAll(' ', '-')}`, 'content-type': 'application/json' }, payload }), what);
+      expectProblem(await f.app.inject({ method: 'POST', url: '/payments/authorize', headers: { 'idempotency-key': `bad-${what.replaceAll(' ', '-')}`, 'content-type': 'application/json' }, payload }), 'client', what);
     }
     for (const key of [undefined, '', 'has space', 'k'.repeat(129), "k';--"]) {
       const headers: Record<string, string> = key === undefined ? {} : { 'idempotency-key': key };
-      expectProblem(await f.app.inject({ method: 'POST', url: '/payments/authorize', headers, payload: valid }), `key ${String(key)}`);
+      expectProblem(await f.app.inject({ method: 'POST', url: '/payments/authorize', headers, payload: valid }), 'client', `key ${String(key)}`);
     }
-    expectProblem(await f.app.inject({ method: 'POST', url: '/payments/authorize', headers: { 'idempotency-key': 'bad-text', 'content-type': 'text/plain' }, payload: 'pay me' }), 'text/plain');
+    expectProblem(await f.app.inject({ method: 'POST', url: '/payments/authorize', headers: { 'idempotency-key': 'bad-text', 'content-type': 'text/plain' }, payload: 'pay me' }), 'client', 'text/plain');
     expect(await count('payments')).toBe(payments);
     expect(f.psp.store.size).toBe(pspRecords);
   });
@@ -80,12 +73,12 @@ describe('routes with a payment id', () => {
     'DELETE /payments/00000000-0000-4000-8000-000000000000',
   ])('%s → 4xx problem', async (route) => {
     const [method, url] = route.split(' ') as ['GET' | 'POST' | 'DELETE', string];
-    expectProblem(await f.app.inject({ method, url }), route);
+    expectProblem(await f.app.inject({ method, url }), 'client', route);
   });
 
   it('a malformed body sent to capture is refused and the payment stays intact', async () => {
     const before = (await f.pool.query('SELECT * FROM payments WHERE id = $1', [paymentId])).rows;
-    expectProblem(await f.app.inject({ method: 'POST', url: `/payments/${paymentId}/capture`, headers: { 'content-type': 'application/json' }, payload: '{"x":' }), 'malformed JSON body');
+    expectProblem(await f.app.inject({ method: 'POST', url: `/payments/${paymentId}/capture`, headers: { 'content-type': 'application/json' }, payload: '{"x":' }), 'client', 'malformed JSON body');
     expect((await f.pool.query('SELECT * FROM payments WHERE id = $1', [paymentId])).rows).toEqual(before);
   });
 });

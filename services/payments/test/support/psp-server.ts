@@ -2,11 +2,11 @@
 // for real). `stop()` closes it like a crashed provider; `start()` brings it back on the same port
 // with the same memory, like a provider that recovered.
 import { createLogger, type App } from '@shopwatch/platform';
-import { AuthorizationStore, buildPspApp, type PspFaultsFile } from '@shopwatch/psp';
+import { buildPspApp, MemoryAuthorizationStore, type PspFaultsFile } from '@shopwatch/psp';
 
 export interface PspServer {
   url: string;
-  store: AuthorizationStore;
+  store: MemoryAuthorizationStore;
   /** The running app (undefined while stopped). */
   app(): App | undefined;
   stop(): Promise<void>;
@@ -14,7 +14,7 @@ export interface PspServer {
 }
 
 export async function startPspServer(options: { maxAmountCents?: number; faults?: { current(): PspFaultsFile } } = {}): Promise<PspServer> {
-  const store = new AuthorizationStore();
+  const store = new MemoryAuthorizationStore();
   let app: App | undefined;
   let port = 0;
   const start = async () => {

@@ -1,7 +1,8 @@
-// The simulator's memory: authorisations by id and idempotency keys with the result they gave.
-// In memory on purpose (psp stands in for a third party; nothing of the shop's lives here), bounded
-// so a long load test cannot grow it without limit. Callers that need to survive a restart of the
-// app (tests stopping and starting psp) pass the same store to the new app.
+// What psp remembers: authorisations by id, idempotency keys with the result they gave, and the
+// attempts made under each key. The process keeps them in PostgreSQL (pg-authorization-store.ts),
+// as a real provider keeps its ledger across restarts. The memory store below implements the same
+// contract for tests that build psp in-process as a third party's double (payments' tests); the
+// same route suite runs against both.
 import { randomUUID } from 'node:crypto';
 import { fingerprint, transition, type Decision, type Operation } from '../domain/decision.ts';
 import type { Authorization, AuthorizationRequest } from '../schemas/authorization.ts';
@@ -23,15 +24,51 @@ export type ChangeResult =
   | { kind: 'missing' }
   | { kind: 'conflict'; code: string; authorization: Authorization };
 
+/** Decides one attempt (1 for the first under a key); called at most once per authorize(). */
+export type Decide = (attempt: number) => Promise<Decision>;
+
+export interface AuthorizationStore {
+  find(id: string): Promise<Authorization | undefined>;
+  /**
+   * Authorises once per idempotency key: a second request with the key gets the first one's result
+   * (a concurrent one waits for it), a different request body under the key is a conflict. A
+   * provider error stores no result, so a retry under the same key is a fresh attempt.
+   */
+  authorize(request: AuthorizationRequest, key: string | undefined, decide: Decide): Promise<AuthorizeResult>;
+  /** Capture, void or refund; idempotent: repeating what was done answers the same, unchanged. */
+  change(id: string, operation: Operation): Promise<ChangeResult>;
+  /** Authorisations held. */
+  count(): Promise<number>;
+}
+
+/** The key attempts are counted under: the idempotency key, or the request itself without one. */
+export function attemptKey(request: AuthorizationRequest, key: string | undefined): string {
+  return key === undefined ? `request:${fingerprint(request)}` : `key:${key}`;
+}
+
+export function newAuthorization(request: AuthorizationRequest, declineCode: string | null, at: Date): Authorization {
+  const iso = at.toISOString();
+  return {
+    id: `auth_${randomUUID().replaceAll('-', '')}`,
+    status: declineCode === null ? 'authorized' : 'declined',
+    amountCents: request.amountCents,
+    currency: request.currency,
+    declineCode,
+    reference: request.reference ?? null,
+    createdAt: iso,
+    updatedAt: iso,
+  };
+}
+
 interface KeyEntry {
   fingerprint: string;
   result: Promise<Authorization>;
 }
 
-export class AuthorizationStore {
+/** In memory, bounded (the oldest forgotten first): only for in-process tests. */
+export class MemoryAuthorizationStore implements AuthorizationStore {
   readonly #byId = new Map<string, Authorization>();
   readonly #byKey = new Map<string, KeyEntry>();
-  /** Attempts per idempotency key, including failed ones (for the fail-once test token). */
   readonly #attempts = new Map<string, number>();
   readonly #maxRecords: number;
   readonly #now: () => Date;
@@ -41,6 +78,7 @@ export class AuthorizationStore {
     this.#now = options.now ?? (() => new Date());
   }
 
+  // Synchronous reads for tests that inspect the double directly.
   get size(): number {
     return this.#byId.size;
   }
@@ -54,16 +92,15 @@ export class AuthorizationStore {
     return [...this.#byId.values()].filter((authorization) => authorization.reference === reference);
   }
 
-  /**
-   * Authorises once per idempotency key: a second request with the key gets the first one's result
-   * (concurrent ones wait for it), a different request body under the key is a conflict. A provider
-   * error stores nothing, so a retry under the same key is a fresh attempt.
-   */
-  async authorize(
-    request: AuthorizationRequest,
-    key: string | undefined,
-    decide: (attempt: number) => Promise<Decision>,
-  ): Promise<AuthorizeResult> {
+  find(id: string): Promise<Authorization | undefined> {
+    return Promise.resolve(this.get(id));
+  }
+
+  count(): Promise<number> {
+    return Promise.resolve(this.size);
+  }
+
+  async authorize(request: AuthorizationRequest, key: string | undefined, decide: Decide): Promise<AuthorizeResult> {
     const print = fingerprint(request);
     if (key !== undefined) {
       const existing = this.#byKey.get(key);
@@ -76,13 +113,16 @@ export class AuthorizationStore {
         }
       }
     }
-    const attemptKey = key ?? `${print}`;
-    const attempt = (this.#attempts.get(attemptKey) ?? 0) + 1;
-    this.#attempts.set(attemptKey, attempt);
+    const counted = attemptKey(request, key);
+    const attempt = (this.#attempts.get(counted) ?? 0) + 1;
+    this.#attempts.set(counted, attempt);
     const result = (async () => {
       const decision = await decide(attempt);
       if (decision.kind === 'error') throw new ProviderError();
-      return this.#create(request, decision.kind === 'decline' ? decision.code : null);
+      const authorization = newAuthorization(request, decision.kind === 'decline' ? decision.code : null, this.#now());
+      this.#byId.set(authorization.id, authorization);
+      this.#evict();
+      return authorization;
     })();
     if (key !== undefined) this.#byKey.set(key, { fingerprint: print, result });
     try {
@@ -94,33 +134,15 @@ export class AuthorizationStore {
     }
   }
 
-  /** Capture, void or refund; idempotent: repeating what was done answers the same, unchanged. */
-  change(id: string, operation: Operation): ChangeResult {
+  change(id: string, operation: Operation): Promise<ChangeResult> {
     const current = this.#byId.get(id);
-    if (!current) return { kind: 'missing' };
+    if (!current) return Promise.resolve({ kind: 'missing' });
     const step = transition(current.status, operation);
-    if (!step.ok) return { kind: 'conflict', code: step.code, authorization: current };
-    if (!step.changed) return { kind: 'ok', authorization: current, changed: false };
+    if (!step.ok) return Promise.resolve({ kind: 'conflict', code: step.code, authorization: current });
+    if (!step.changed) return Promise.resolve({ kind: 'ok', authorization: current, changed: false });
     const next: Authorization = { ...current, status: step.next, updatedAt: this.#now().toISOString() };
     this.#byId.set(id, next);
-    return { kind: 'ok', authorization: next, changed: true };
-  }
-
-  #create(request: AuthorizationRequest, declineCode: string | null): Authorization {
-    const at = this.#now().toISOString();
-    const authorization: Authorization = {
-      id: `auth_${randomUUID().replaceAll('-', '')}`,
-      status: declineCode === null ? 'authorized' : 'declined',
-      amountCents: request.amountCents,
-      currency: request.currency,
-      declineCode,
-      reference: request.reference ?? null,
-      createdAt: at,
-      updatedAt: at,
-    };
-    this.#byId.set(authorization.id, authorization);
-    this.#evict();
-    return authorization;
+    return Promise.resolve({ kind: 'ok', authorization: next, changed: true });
   }
 
   // Maps iterate in insertion order, so the first entries are the oldest.

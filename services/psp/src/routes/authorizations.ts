@@ -1,4 +1,5 @@
 import { problems, ProblemError, type App } from '@shopwatch/platform';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { decide } from '../domain/decision.ts';
 import type { AuthorizationStore } from '../plugins/authorization-store.ts';
@@ -17,6 +18,21 @@ export interface PspContext {
   random: () => number;
 }
 
+/**
+ * Runs a ledger operation; when the ledger fails (PostgreSQL unreachable, restarting, out of
+ * connections) the caller gets 503 naming the dependency — an outage it retries and its breaker
+ * counts — never a 500 that reads like a bug at the provider.
+ */
+async function ledger<T>(request: FastifyRequest, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof ProblemError) throw error;
+    request.log.warn({ err: error }, 'ledger unavailable');
+    throw problems.unavailable('postgres');
+  }
+}
+
 /** A 4xx/5xx the caller can act on: `code` is machine-readable (payments maps it to its reasons). */
 function providerProblem(status: number, code: string, detail: string, extensions: Record<string, unknown> = {}): ProblemError {
   const titles: Record<number, string> = { 409: 'Conflict', 422: 'Unprocessable Content', 500: 'Internal Server Error' };
@@ -28,7 +44,7 @@ export function registerAuthorizationRoutes(app: App, ctx: PspContext): void {
 
   app.post(
     '/authorizations',
-    { schema: { tags, headers: IdempotencyHeaders, body: AuthorizationRequest, response: { 200: Authorization, 201: Authorization, 400: Problem, 409: Problem, 422: Problem, 500: Problem } } },
+    { schema: { tags, headers: IdempotencyHeaders, body: AuthorizationRequest, response: { 200: Authorization, 201: Authorization, 400: Problem, 409: Problem, 422: Problem, 500: Problem, 503: Problem } } },
     async (request, reply) => {
       const body = request.body;
       if (body.amountCents > ctx.maxAmountCents) {
@@ -39,11 +55,11 @@ export function registerAuthorizationRoutes(app: App, ctx: PspContext): void {
         ctx.metrics.operations.inc({ operation: 'authorize', outcome: 'rejected' });
         throw providerProblem(422, 'unsupported_currency', `The currency ${body.currency} is not supported.`, { errors: [{ field: '/body/currency', message: 'is not supported' }] });
       }
-      const result = await ctx.store.authorize(body, request.headers['idempotency-key'], async (attempt) => {
+      const result = await ledger(request, () => ctx.store.authorize(body, request.headers['idempotency-key'], async (attempt) => {
         const knobs = ctx.faults().psp;
         if (knobs.errorRate > 0 && ctx.random() < knobs.errorRate) return { kind: 'error' };
         return decide({ cardToken: body.cardToken, attempt, declineRate: knobs.declineRate, random: ctx.random });
-      });
+      }));
       switch (result.kind) {
         case 'key-conflict':
           ctx.metrics.operations.inc({ operation: 'authorize', outcome: 'conflict' });
@@ -61,8 +77,8 @@ export function registerAuthorizationRoutes(app: App, ctx: PspContext): void {
     },
   );
 
-  app.get('/authorizations/:id', { schema: { tags, params: AuthorizationParams, response: { 200: Authorization, 400: Problem, 404: Problem } } }, async (request) => {
-    const authorization = ctx.store.get(request.params.id);
+  app.get('/authorizations/:id', { schema: { tags, params: AuthorizationParams, response: { 200: Authorization, 400: Problem, 404: Problem, 503: Problem } } }, async (request) => {
+    const authorization = await ledger(request, () => ctx.store.find(request.params.id));
     if (!authorization) throw problems.notFound(`Authorization ${request.params.id}`);
     return authorization;
   });
@@ -70,9 +86,9 @@ export function registerAuthorizationRoutes(app: App, ctx: PspContext): void {
   for (const operation of ['capture', 'void', 'refund'] as const) {
     app.post(
       `/authorizations/:id/${operation}`,
-      { schema: { tags, params: AuthorizationParams, response: { 200: Authorization, 400: Problem, 404: Problem, 409: Problem } } },
+      { schema: { tags, params: AuthorizationParams, response: { 200: Authorization, 400: Problem, 404: Problem, 409: Problem, 503: Problem } } },
       async (request) => {
-        const result = ctx.store.change(request.params.id, operation);
+        const result = await ledger(request, () => ctx.store.change(request.params.id, operation));
         if (result.kind === 'missing') {
           ctx.metrics.operations.inc({ operation, outcome: 'not_found' });
           throw problems.notFound(`Authorization ${request.params.id}`);
