@@ -3,10 +3,11 @@
 // each service's environment read by the service's own config loader, a server-side dry-run
 // against the local API server (whose Pod Security admission judges every pod template), and
 // the NetworkPolicies evaluated for every connection the shop needs and many it must not make.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TObject } from 'typebox';
+import { parse } from 'yaml';
 import { BaseConfigSchema, loadConfig } from '@shopwatch/platform';
 import { applyManifests, helm, kubectl, useNamespace, waitForCrdEstablished } from '@shopwatch/testkit';
 import {
@@ -83,6 +84,50 @@ describe('helm lint and template', () => {
     const result = await helm(['template', RELEASE, chartDir, '--set', 'postgresql.enabled=false'], { kubeconfig: '/dev/null', allowFailure: true });
     expect(result.exitCode).not.toBe(0);
     expect(result.stderr).toContain('externalDatabase.existingSecret');
+  }, 120_000);
+});
+
+describe('ServiceObservabilities from the spec files (charts/shopwatch/observability/)', () => {
+  interface SpecFile {
+    slos?: unknown[];
+    alerts?: unknown[];
+    dashboard?: { title?: string; marketing?: Array<{ title: string }>; business?: Array<{ title: string }> };
+  }
+  const specDir = path.join(chartDir, 'observability');
+  const specFile = (service: string) => parse(readFileSync(path.join(specDir, `${service}.yaml`), 'utf8')) as SpecFile;
+  const resources = (objects: Manifest[]) =>
+    objects.filter((o) => o.kind === 'ServiceObservability') as Array<Manifest & { spec: { service: { name: string }; slos?: unknown[]; alerts?: unknown[]; dashboard: SpecFile['dashboard'] } }>;
+
+  it("carry each service's file: its SLOs, alerts and panels, without the panel test's `requires`", () => {
+    const files = readdirSync(specDir).filter((f) => f.endsWith('.yaml'));
+    expect(files).toHaveLength(13);
+    const all = resources(objectsOf('default'));
+    expect(all.map((r) => `${r.spec.service.name}.yaml`).sort()).toEqual([...files].sort());
+    for (const resource of all) {
+      const name = resource.spec.service.name;
+      const file = specFile(name);
+      expect(resource.spec.slos, name).toEqual(file.slos);
+      expect(resource.spec.alerts ?? [], name).toEqual(file.alerts ?? []);
+      expect(resource.spec.dashboard?.title, name).toBe(file.dashboard?.title);
+      for (const row of ['marketing', 'business'] as const) {
+        expect((resource.spec.dashboard?.[row] ?? []).map((p) => p.title), `${name} ${row}`).toEqual((file.dashboard?.[row] ?? []).map((p) => p.title));
+      }
+      expect(JSON.stringify(resource.spec), name).not.toContain('"requires"');
+      expect(JSON.stringify(resource.spec), name).not.toContain('"httpTraffic"');
+    }
+  });
+
+  it('a field under observability.services.<name> replaces the file\'s, for that service only', async () => {
+    const objects = await renderChart(RELEASE, NAMESPACE, [
+      '--set', 'observability.services.catalog.slos[0].name=availability-only',
+      '--set-string', 'observability.services.catalog.slos[0].objective=99',
+      '--set', 'observability.services.catalog.slos[0].window=30d',
+      '--set', 'observability.services.catalog.slos[0].availability.errorStatusCodes=5..',
+    ]);
+    const byName = new Map(resources(objects).map((r) => [r.spec.service.name, r]));
+    expect(byName.get('catalog')?.spec.slos).toEqual([{ name: 'availability-only', objective: '99', window: '30d', availability: { errorStatusCodes: '5..' } }]);
+    expect(byName.get('catalog')?.spec.dashboard?.title).toBe(specFile('catalog').dashboard?.title);
+    expect(byName.get('orders')?.spec.slos).toEqual(specFile('orders').slos);
   }, 120_000);
 });
 
