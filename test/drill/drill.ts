@@ -10,7 +10,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { DEAD_LETTER_HEADERS, DEAD_LETTER_TOPIC } from '@shopwatch/contracts';
 import { infraHealthy, repoRoot, spawnService, startCollector, startInfra, stopInfra, waitFor, type Collector, type ServiceProcess } from '@shopwatch/testkit';
-import { DEFAULT_SHIPPING, metricValue, Shop, type ShopService } from '../e2e/support/shop.ts';
+import { DEFAULT_SHIPPING, Shop, type ShopService } from '../e2e/support/shop.ts';
 import { checkInvariants, countOrders, type DrillCounts, type DrillSnapshot, type Line } from './invariants.ts';
 import { buildSchedule, describeFault, seededRandom, type Fault, type ScheduleOptions } from './schedule.ts';
 
@@ -43,7 +43,8 @@ export interface DrillResult extends DrillCounts {
   totalSeconds: number;
   violations: string[];
   timeline: string[];
-  pspAuthorized: number;
+  /** Authorisations in psp's ledger at the end (declined, voided and refunded ones included). */
+  pspAuthorizations: number;
   deadLetters: number;
   /** Services that exited without the drill killing them (restarted, as Kubernetes would), with their last words. */
   crashes: string[];
@@ -68,10 +69,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   log(`drill seed=${options.seed} orders=${options.orders} rate=${options.rate}/s schedule: ${schedule.map((s) => `${s.gapMs}ms→${describeFault(s.fault)}`).join('; ')}`);
 
   const shop = await Shop.start({ label: 'drill', logLevel: 'warn' });
-  let pspAuthorized = 0;
-  // When psp's current process was started: payments authorised since then are what it can know of.
-  const pspSince = { at: new Date(0) };
-  const supervisor = new Supervisor(shop, mark, pspSince);
+  const supervisor = new Supervisor(shop, mark);
   try {
     supervisor.watchAll();
     const { token } = await shop.signUpAndLogin();
@@ -134,7 +132,6 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       mark(`all ${options.orders} orders answered: ${accepted.length} accepted, ${notAccepted} not`);
     })();
 
-    const pspCount = async () => metricValue(await shop.metrics('psp'), 'shop_psp_operations_total', { operation: 'authorize', outcome: 'authorized' });
     const faulting = (async () => {
       const restarting: Promise<void>[] = [];
       for (const { gapMs, fault } of schedule) {
@@ -170,7 +167,6 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
     );
     const drainSeconds = (Date.now() - quietFrom) / 1000;
     mark(`every order terminal, ${drainSeconds.toFixed(1)} s after the last fault and the last order`);
-    pspAuthorized = await pspCount();
 
     // ---- invariants, polled: a participant finishes what follows a terminal order on its own time ----
     const collector = await readDeadLetters(shop);
@@ -180,7 +176,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       await waitFor(
         'the invariants to hold',
         async () => {
-          snapshot = await takeSnapshot(shop, accepted, products, onHandBefore, { pspAuthorized, since: pspSince.at }, collector);
+          snapshot = await takeSnapshot(shop, accepted, products, onHandBefore, collector);
           violations = checkInvariants(snapshot);
           return violations.length === 0;
         },
@@ -202,7 +198,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
       totalSeconds: (Date.now() - started) / 1000,
       violations,
       timeline,
-      pspAuthorized,
+      pspAuthorizations: snapshot!.pspAuthorizations.length,
       deadLetters: snapshot!.deadLetters.length,
       crashes: supervisor.crashes,
     };
@@ -230,12 +226,9 @@ class Supervisor {
   private readonly shop: Shop;
   private readonly mark: (text: string) => void;
 
-  private readonly pspSince: { at: Date };
-
-  constructor(shop: Shop, mark: (text: string) => void, pspSince: { at: Date }) {
+  constructor(shop: Shop, mark: (text: string) => void) {
     this.shop = shop;
     this.mark = mark;
-    this.pspSince = pspSince;
   }
 
   watchAll(): void {
@@ -254,10 +247,9 @@ class Supervisor {
       try {
         for (let attempt = 1; !this.stopping; attempt += 1) {
           try {
-            // A service's start-up needs its database: starting it while PostgreSQL restarts only
-            // burns the harness's 90 s readiness wait.
-            if (name !== 'psp') await waitFor('PostgreSQL healthy', () => infraHealthy('postgres'), { timeoutMs: 300_000, intervalMs: 1_000 });
-            if (name === 'psp') this.pspStarting();
+            // A service's start-up needs its database (psp's ledger too): starting it while
+            // PostgreSQL restarts only burns the harness's 90 s readiness wait.
+            await waitFor('PostgreSQL healthy', () => infraHealthy('postgres'), { timeoutMs: 300_000, intervalMs: 1_000 });
             await this.shop.startService(name);
             this.watch(name);
             this.mark(`${name} ready again after its crash`);
@@ -285,11 +277,6 @@ class Supervisor {
     );
   }
 
-  /** psp is being started: what it counts from now on is compared with payments authorised from now on. */
-  pspStarting(): void {
-    this.pspSince.at = new Date();
-  }
-
   /** The drill is about to kill this service: its exit is planned, not a crash. */
   async plan(name: ShopService): Promise<ServiceProcess> {
     const process = await this.running(name);
@@ -311,7 +298,6 @@ async function inject(shop: Shop, supervisor: Supervisor, fault: Fault, mark: (t
       await process.exited;
       mark(`${fault.service} killed (SIGKILL)`);
       await sleep(fault.downMs);
-      if (fault.service === 'psp') supervisor.pspStarting();
       await shop.startService(fault.service);
       supervisor.watch(fault.service);
       mark(`${fault.service} ready again`);
@@ -413,11 +399,10 @@ async function takeSnapshot(
   accepted: readonly string[],
   products: readonly string[],
   before: ReadonlyMap<string, { onHand: number }>,
-  psp: { pspAuthorized: number; since: Date },
   deadLetters: Collector,
 ): Promise<DrillSnapshot> {
   const url = (name: ShopService) => shop.databases.get(name)!.url;
-  const [orders, reservations, payments, authorisedSince, shipments, stock] = await Promise.all([
+  const [orders, reservations, payments, pspAuthorizations, shipments, stock] = await Promise.all([
     query<{ id: string; status: string; failure_reason: string | null; lines: Line[] }>(url('orders'), 'SELECT id::text, status, failure_reason, lines FROM orders'),
     query<{ order_id: string; status: string; items: Line[] }>(
       url('inventory'),
@@ -426,7 +411,7 @@ async function takeSnapshot(
          FROM reservations r LEFT JOIN reservation_items i USING (order_id) GROUP BY r.order_id, r.status`,
     ),
     query<{ order_id: string | null; status: string }>(url('payments'), 'SELECT order_id, status FROM payments'),
-    query<{ n: string }>(url('payments'), `SELECT count(DISTINCT payment_id) AS n FROM payment_status_history WHERE status = 'authorized' AND at >= $1`, [psp.since]),
+    query<{ id: string; reference: string | null; status: string }>(url('psp'), 'SELECT id, reference, status FROM psp_authorizations'),
     query<{ order_id: string; status: string }>(url('shipping'), 'SELECT order_id, status FROM shipments'),
     readStock(shop, products),
   ]);
@@ -440,8 +425,7 @@ async function takeSnapshot(
     onHandBefore: new Map([...before].map(([id, s]) => [id, s.onHand])),
     onHandAfter: new Map([...stock].map(([id, s]) => [id, s.onHand])),
     reservedAfter: new Map([...stock].map(([id, s]) => [id, s.reserved])),
-    pspAuthorized: psp.pspAuthorized,
-    paymentsAuthorizedByThisPsp: Number(authorisedSince[0]?.n ?? 0),
+    pspAuthorizations,
     deadLetters: deadLetters.records
       .filter((r) => groups.has(r.headers[DEAD_LETTER_HEADERS.consumerGroup] ?? ''))
       .map((r) => ({
@@ -459,7 +443,7 @@ export function describeDrill(result: DrillResult): string {
     .join(' ');
   return (
     `bench drill: seed=${result.seed} accepted=${result.accepted} confirmed=${result.confirmed}${cancelled ? ` ${cancelled}` : ' cancelled=0'} ` +
-    `not_accepted=${result.notAccepted} crashes=${result.crashes.length} psp_authorized=${result.pspAuthorized} dead_letters=${result.deadLetters} ` +
+    `not_accepted=${result.notAccepted} crashes=${result.crashes.length} psp_authorizations=${result.pspAuthorizations} dead_letters=${result.deadLetters} ` +
     `drain_s=${result.drainSeconds.toFixed(1)} total_s=${result.totalSeconds.toFixed(1)} violations=${result.violations.length}`
   );
 }

@@ -24,8 +24,10 @@ function clean(): DrillSnapshot {
     onHandBefore: new Map([[P, 10]]),
     onHandAfter: new Map([[P, 8]]),
     reservedAfter: new Map([[P, 0]]),
-    pspAuthorized: 1,
-    paymentsAuthorizedByThisPsp: 1,
+    pspAuthorizations: [
+      { id: 'a1', reference: 'o1', status: 'captured' },
+      { id: 'a2', reference: 'o2', status: 'declined' },
+    ],
     deadLetters: [],
   };
 }
@@ -48,7 +50,11 @@ describe('checkInvariants', () => {
     ['stock moved by more than the confirmed units', (s) => ({ ...s, onHandAfter: new Map([[P, 7]]) }), /on hand moved by 3, confirmed orders account for 2/],
     ['stock still reserved', (s) => ({ ...s, reservedAfter: new Map([[P, 1]]) }), /1 units still reserved/],
     ['a payment for an unknown order', (s) => ({ ...s, payments: [...s.payments, { orderId: 'ghost', status: 'voided' }] }), /payment for ghost: no such order/],
-    ['psp authorised more than payments knows', (s) => ({ ...s, pspAuthorized: 2 }), /psp authorised 2 payments since it started, payments' store records 1/],
+    ['a hold left on a card', (s) => ({ ...s, pspAuthorizations: [...s.pspAuthorizations, { id: 'a3', reference: 'o2', status: 'authorized' }] }), /order o2 cancelled: psp authorisation a3 still holds money/],
+    ['money taken for a cancelled order', (s) => ({ ...s, pspAuthorizations: [...s.pspAuthorizations, { id: 'a3', reference: 'o2', status: 'captured' }] }), /order o2 cancelled \(card_declined\): psp captured a3/],
+    ['a confirmed order captured twice at psp', (s) => ({ ...s, pspAuthorizations: [...s.pspAuthorizations, { id: 'a3', reference: 'o1', status: 'captured' }] }), /order o1 confirmed: psp captured 2 authorisations/],
+    ['a confirmed order never captured at psp', (s) => ({ ...s, pspAuthorizations: s.pspAuthorizations.filter((a) => a.id !== 'a1') }), /order o1 confirmed: psp captured 0 authorisations/],
+    ['a psp hold for no order', (s) => ({ ...s, pspAuthorizations: [...s.pspAuthorizations, { id: 'a3', reference: 'ghost', status: 'authorized' }] }), /psp authorisation a3 \(authorized, reference ghost\): no such order/],
     ['a dead letter from the shop', (s) => ({ ...s, deadLetters: [{ group: 'g-orders', topic: 't', reason: 'retries-exhausted' }] }), /dead letter from g-orders on t: retries-exhausted/],
   ];
   it.each(broken)('reports %s', (_name, breakIt, message) => {

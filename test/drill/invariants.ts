@@ -1,5 +1,5 @@
 // The drill's invariants as a pure function over what the services' own stores hold at the end
-// (orders, inventory, payments, shipping), the stock before and after, psp's counters and the dead
+// (orders, inventory, payments, shipping, and psp's ledger), the stock before and after and the dead
 // letters of the shop's consumer groups. Each broken rule is one line naming the order and what
 // was found, so a failed drill says what to look at.
 
@@ -26,6 +26,13 @@ export interface PaymentRow {
   status: string;
 }
 
+/** One authorisation in psp's ledger; payments gives the order id as its reference. */
+export interface PspAuthorizationRow {
+  id: string;
+  reference: string | null;
+  status: string;
+}
+
 export interface ShipmentRow {
   orderId: string;
   status: string;
@@ -48,13 +55,8 @@ export interface DrillSnapshot {
   onHandBefore: ReadonlyMap<string, number>;
   onHandAfter: ReadonlyMap<string, number>;
   reservedAfter: ReadonlyMap<string, number>;
-  /**
-   * Authorisations psp's running process reports having made (its counter), and the payments whose
-   * history shows them authorised since that process started. psp keeps its records in memory, so
-   * only its last lifetime can be compared: across a restart it forgets idempotency keys too.
-   */
-  pspAuthorized: number;
-  paymentsAuthorizedByThisPsp: number;
+  /** Every authorisation in psp's ledger (its database outlives its processes, so all of them). */
+  pspAuthorizations: readonly PspAuthorizationRow[];
   deadLetters: readonly DeadLetter[];
 }
 
@@ -147,15 +149,35 @@ export function checkInvariants(snapshot: DrillSnapshot): string[] {
     if (reserved !== 0) violations.push(`product ${product}: ${reserved} units still reserved after the drain`);
   }
 
-  // psp authorising more than payments recorded means an authorisation payments lost or gave
-  // up on (a hold on a card with no order behind it). Retries reach psp under the payment's
-  // Idempotency-Key and are replays, not counted, so equal is the clean case.
-  if (snapshot.pspAuthorized > snapshot.paymentsAuthorizedByThisPsp) {
-    violations.push(
-      `psp authorised ${snapshot.pspAuthorized} payments since it started, payments' store records ${snapshot.paymentsAuthorizedByThisPsp}: authorisations without an order`,
-    );
-  }
+  violations.push(...checkCardSide(snapshot, orders));
 
   for (const letter of snapshot.deadLetters) violations.push(`dead letter from ${letter.group} on ${letter.topic}: ${letter.reason}`);
+  return violations;
+}
+
+/**
+ * The card's side, from psp's ledger: what the customer's bank would see. Once every order is
+ * terminal no authorisation may still hold money (a hold payments lost or gave up on), money is
+ * taken only for confirmed orders and exactly once each, and nothing is held for an order the shop
+ * does not have.
+ */
+function checkCardSide(snapshot: DrillSnapshot, orders: ReadonlyMap<string, OrderRow>): string[] {
+  const violations: string[] = [];
+  const byOrder = groupBy(snapshot.pspAuthorizations, (a) => a.reference);
+  for (const authorization of snapshot.pspAuthorizations) {
+    const order = authorization.reference === null ? undefined : orders.get(authorization.reference);
+    const holds = authorization.status === 'authorized' || authorization.status === 'captured';
+    if (!order) {
+      if (holds) violations.push(`psp authorisation ${authorization.id} (${authorization.status}, reference ${authorization.reference}): no such order`);
+      continue;
+    }
+    if (authorization.status === 'authorized') violations.push(`order ${order.id} ${order.status}: psp authorisation ${authorization.id} still holds money on the card`);
+    if (authorization.status === 'captured' && order.status !== 'confirmed') violations.push(`order ${order.id} ${order.status} (${order.reason}): psp captured ${authorization.id}`);
+  }
+  for (const order of orders.values()) {
+    if (order.status !== 'confirmed') continue;
+    const captured = (byOrder.get(order.id) ?? []).filter((a) => a.status === 'captured');
+    if (captured.length !== 1) violations.push(`order ${order.id} confirmed: psp captured ${captured.length} authorisations for it, not one`);
+  }
   return violations;
 }

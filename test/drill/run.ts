@@ -1,7 +1,9 @@
 // `make drill`: issue 12's drill at full size. DRILL_ORDERS orders (default 10 000) through the
 // gateway at DRILL_RATE orders/s (default 15) while every saga service is killed once, Kafka and
 // PostgreSQL are restarted, payments is paused (a backlog behind its relay) and a second replica
-// joins and leaves a consumer group. DRILL_SEED replays a schedule (the seed is printed).
+// joins and leaves a consumer group. DRILL_SEED replays a schedule (the seed is printed);
+// DRILL_INFRA_RESTARTS=0 leaves the shared Kafka and PostgreSQL alone (only the drill's own
+// processes are disturbed).
 // Prints the fault timeline and one `bench drill: …` line; exit status 1 on any violation.
 // Disruptive: it restarts the shared local Kafka and PostgreSQL.
 import { describeDrill, randomSeed, runDrill } from './drill.ts';
@@ -33,6 +35,7 @@ const result = await runDrill({
     // are re-sent while the backlog builds, and the group does not evict the paused member.
     pauseMs: 20_000,
     holdMs: 15_000,
+    infraRestarts: process.env['DRILL_INFRA_RESTARTS'] !== '0',
   },
   drainTimeoutMs: 20 * 60_000,
   log: (line) => say(`${new Date().toISOString()} ${line}`),

@@ -35,6 +35,11 @@ export interface ScheduleOptions {
   pauseMs: number;
   /** How long the extra replica stays in its group. */
   holdMs: number;
+  /**
+   * Restart the shared Kafka broker and PostgreSQL (default true). Off, only the drill's own
+   * processes are disturbed, so it can run beside other work on the same local infrastructure.
+   */
+  infraRestarts?: boolean;
 }
 
 /** mulberry32: small, fast and good enough to pick moments; the same seed gives the same sequence. */
@@ -61,8 +66,12 @@ function between(random: () => number, min: number, max: number): number {
 export function buildSchedule(random: () => number, options: ScheduleOptions): ScheduledFault[] {
   const kills: Fault[] = SAGA_SERVICES.map((service) => ({ kind: 'kill', service, downMs: between(random, options.downMinMs, options.downMaxMs) }));
   const others: Fault[] = [
-    { kind: 'restart', program: 'kafka' },
-    { kind: 'restart', program: 'postgres' },
+    ...(options.infraRestarts === false
+      ? []
+      : ([
+          { kind: 'restart', program: 'kafka' },
+          { kind: 'restart', program: 'postgres' },
+        ] satisfies Fault[])),
     ...(options.pauseAndRebalance
       ? ([
           { kind: 'pause', service: 'payments', pauseMs: options.pauseMs },
