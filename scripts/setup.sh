@@ -4,6 +4,7 @@
 #   scripts/setup.sh apt        only the Debian packages (the Makefile runs this before infra-up)
 # Parts: apt (PostgreSQL, Redis, Prometheus, OpenSSL, Chromium for the storefront browser test, ...), node (Node 24 + npm workspaces),
 # infra (Kafka broker jars), cluster (Kubernetes control plane, etcd, kwok, helm, kubectl),
+# jaeger (Jaeger v2, the local trace store, built from its Go module),
 # stack (the Prometheus Operator, its config reloader and Prometheus at kube-prometheus-stack's
 # versions, built from their Go modules, and their images), checkov (the chart's manifest
 # checks, from PyPI into a virtualenv).
@@ -40,16 +41,17 @@ setup_node() {
 }
 
 parts=("$@")
-((${#parts[@]})) || parts=(apt node infra cluster stack checkov)
+((${#parts[@]})) || parts=(apt node infra cluster jaeger stack checkov)
 for part in "${parts[@]}"; do
   case "$part" in
     apt) setup_apt ;;
     node) setup_node ;;
     infra) scripts/infra/install.sh ;;
     cluster) scripts/cluster/install.sh ;;
+    jaeger) scripts/infra/jaeger/install.sh ;;
     stack) scripts/stack/install.sh ;;
     checkov) scripts/checkov.sh install ;;
-    *) echo "setup: unknown part '$part' (apt, node, infra, cluster, stack, checkov)" >&2; exit 2 ;;
+    *) echo "setup: unknown part '$part' (apt, node, infra, cluster, jaeger, stack, checkov)" >&2; exit 2 ;;
   esac
 done
 echo "setup: done (${parts[*]})"

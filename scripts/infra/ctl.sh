@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Controls the local infrastructure programs one by one or all together:
-#   scripts/infra/ctl.sh start|stop|restart|status [postgres|redis|kafka|prometheus|all]
+#   scripts/infra/ctl.sh start|stop|restart|status [postgres|redis|kafka|prometheus|jaeger|all]
 #   scripts/infra/ctl.sh up     # start everything, wait until healthy, write .local/infra.env
 #   scripts/infra/ctl.sh down   # stop everything and wait until each has exited
 # `start` leaves an already-healthy program alone and returns once it is healthy; `stop`
 # returns once the process has exited. Data stays in .local/<program>/ across restarts.
+# `status` exits 3 when a program it was asked about is not healthy; `status all` leaves Jaeger
+# out of that verdict (it reports it, but the shop does not need it to work).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -161,11 +163,44 @@ launch_prometheus() {
     --enable-feature=exemplar-storage
 }
 
+# ---------------------------------------------------------------- Jaeger (traces)
+JAEGER_CONF="$LOCAL/jaeger/config.yaml"
+
+# Healthy when both sides answer: the query API lists services, and the OTLP/HTTP receiver takes
+# an (empty) export.
+health_jaeger() {
+  curl -fsS -m 2 -o /dev/null "http://127.0.0.1:$JAEGER_QUERY_PORT/api/services" &&
+    curl -fsS -m 2 -o /dev/null -H 'Content-Type: application/json' -d '{}' \
+      "http://127.0.0.1:$JAEGER_OTLP_HTTP_PORT/v1/traces"
+}
+
+jaeger_built() { [[ -x "$JAEGER_BIN" ]]; }
+
+launch_jaeger() {
+  # Asked for by name (`start jaeger`): build it if setup has not (minutes, once).
+  jaeger_built || "$INFRA_SCRIPTS/jaeger/install.sh"
+  mkdir -p "$LOCAL/jaeger"
+  sed -e "s|@QUERY_PORT@|$JAEGER_QUERY_PORT|g" -e "s|@QUERY_GRPC_PORT@|$JAEGER_QUERY_GRPC_PORT|g" \
+    -e "s|@OTLP_GRPC_PORT@|$JAEGER_OTLP_GRPC_PORT|g" -e "s|@OTLP_HTTP_PORT@|$JAEGER_OTLP_HTTP_PORT|g" \
+    -e "s|@MAX_TRACES@|$JAEGER_MAX_TRACES|g" \
+    "$INFRA_SCRIPTS/jaeger/config.yaml.template" >"$JAEGER_CONF"
+  start_detached jaeger "$JAEGER_BIN" --config "$JAEGER_CONF"
+}
+
+# Ports besides port_of's that must be free before a start.
+extra_ports() {
+  case "$1" in
+    kafka) echo "$KAFKA_CONTROLLER_PORT" ;;
+    jaeger) echo "$JAEGER_OTLP_GRPC_PORT $JAEGER_OTLP_HTTP_PORT $JAEGER_QUERY_GRPC_PORT" ;;
+  esac
+}
+
 # ---------------------------------------------------------------- generic
 port_of() {
   case "$1" in
     postgres) echo "$POSTGRES_PORT" ;; redis) echo "$REDIS_PORT" ;;
     kafka) echo "$KAFKA_PORT" ;; prometheus) echo "$PROMETHEUS_PORT" ;;
+    jaeger) echo "$JAEGER_QUERY_PORT" ;;
   esac
 }
 
@@ -179,9 +214,8 @@ launch() {
   if [[ -n "$(running_pid "$program")" ]] || "health_$program" >/dev/null 2>&1; then
     return 0
   fi
-  if [[ "$program" == kafka ]]; then
-    require_free_port kafka "$KAFKA_CONTROLLER_PORT"
-  fi
+  local port
+  for port in $(extra_ports "$program"); do require_free_port "$program" "$port"; done
   require_free_port "$program" "$(port_of "$program")"
   "launch_$program"
 }
@@ -237,17 +271,33 @@ REDIS_URL=redis://127.0.0.1:$REDIS_PORT
 PROMETHEUS_URL=http://127.0.0.1:$PROMETHEUS_PORT
 PROMETHEUS_TARGETS_DIR=$PROM_TARGETS
 EOF
+  # Jaeger's addresses only when it runs. Deliberately not OTEL_EXPORTER_OTLP_ENDPOINT: every
+  # process started with this file (tests, benches) would then trace; `make dev` opts in.
+  if health_jaeger >/dev/null 2>&1; then
+    cat >>"$tmp" <<EOF
+JAEGER_OTLP_URL=http://127.0.0.1:$JAEGER_OTLP_HTTP_PORT
+JAEGER_QUERY_URL=http://127.0.0.1:$JAEGER_QUERY_PORT
+EOF
+  fi
   mv "$tmp" "$LOCAL/infra.env"
 }
 
-# Start all four at once (Kafka's JVM dominates), then wait for each in turn.
+# Start all at once (Kafka's JVM dominates), then wait for each in turn. Jaeger is skipped, with
+# a note, when it has not been built (scripts/setup.sh jaeger): building it takes minutes.
 up_all() {
-  local program started=$SECONDS
+  local program started=$SECONDS programs=()
   local -A was_healthy=()
   for program in "${PROGRAMS[@]}"; do
+    if [[ "$program" == jaeger ]] && ! jaeger_built && ! health_jaeger >/dev/null 2>&1; then
+      log "jaeger not built, not started (scripts/setup.sh jaeger builds it; traces stay off)"
+      continue
+    fi
+    programs+=("$program")
+  done
+  for program in "${programs[@]}"; do
     if "health_$program" >/dev/null 2>&1; then was_healthy[$program]=yes; else launch "$program"; fi
   done
-  for program in "${PROGRAMS[@]}"; do
+  for program in "${programs[@]}"; do
     if [[ -n "${was_healthy[$program]:-}" ]]; then start_program "$program"; else start_program "$program" yes; fi
   done
   mkdir -p "$PROM_TARGETS"
@@ -291,10 +341,18 @@ main() {
   case "$command" in
     up) up_all ;;
     down) down_all ;;
-    start) for program in "${programs[@]}"; do start_program "$program"; done ;;
+    start)
+      for program in "${programs[@]}"; do start_program "$program"; done
+      # Jaeger's addresses join .local/infra.env when it is started on its own after `up`.
+      if [[ " ${programs[*]} " == *" jaeger "* && -f "$LOCAL/infra.env" ]]; then write_env; fi
+      ;;
     stop) for program in "${programs[@]}"; do stop_program "$program"; done ;;
     restart) for program in "${programs[@]}"; do stop_program "$program"; start_program "$program"; done ;;
-    status) for program in "${programs[@]}"; do status_program "$program" || rc=3; done ;;
+    status)
+      for program in "${programs[@]}"; do
+        if ! status_program "$program" && { [[ "$target" != all ]] || ! is_optional "$program"; }; then rc=3; fi
+      done
+      ;;
     *) usage ;;
   esac
   return "$rc"

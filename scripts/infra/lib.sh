@@ -5,7 +5,9 @@
 
 INFRA_SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$INFRA_SCRIPTS/../.." && pwd)"
-LOCAL="$ROOT/.local"
+# SHOPWATCH_LOCAL puts a second, throwaway copy's state (pid files, lock, configs, logs) elsewhere,
+# together with the SHOPWATCH_*_PORT overrides below (test/infra/jaeger.int.test.ts does).
+LOCAL="${SHOPWATCH_LOCAL:-$ROOT/.local}"
 LOGS="$LOCAL/logs"
 RUN="$LOCAL/run"
 
@@ -16,6 +18,10 @@ KAFKA_HOME="$SHOPWATCH_CACHE/kafka-$KAFKA_VERSION"
 # Broker JVM flags, chosen for a small idle footprint and a quick start on two cores: the
 # serial collector and the C1 compiler only (plenty for test traffic). Overridable.
 KAFKA_JVM_OPTS="${SHOPWATCH_KAFKA_JVM_OPTS:--Xms32m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=64m}"
+# Jaeger v2 (the trace store), built from its Go module by scripts/infra/jaeger/install.sh.
+JAEGER_VERSION="${SHOPWATCH_JAEGER_VERSION:-v1.75.0}"
+JAEGER_DIR="$SHOPWATCH_CACHE/jaeger-$JAEGER_VERSION"
+JAEGER_BIN="$JAEGER_DIR/jaeger"
 
 # Fixed ports, overridable only to run a second, throwaway copy next to the usual one.
 POSTGRES_PORT="${SHOPWATCH_POSTGRES_PORT:-55432}"
@@ -23,8 +29,20 @@ REDIS_PORT="${SHOPWATCH_REDIS_PORT:-56379}"
 KAFKA_PORT="${SHOPWATCH_KAFKA_PORT:-59092}"
 KAFKA_CONTROLLER_PORT="${SHOPWATCH_KAFKA_CONTROLLER_PORT:-59093}"
 PROMETHEUS_PORT="${SHOPWATCH_PROMETHEUS_PORT:-59090}"
+# Jaeger: OTLP receivers (gRPC, HTTP) and the query API (HTTP, gRPC).
+JAEGER_OTLP_GRPC_PORT="${SHOPWATCH_JAEGER_OTLP_GRPC_PORT:-54317}"
+JAEGER_OTLP_HTTP_PORT="${SHOPWATCH_JAEGER_OTLP_HTTP_PORT:-54318}"
+JAEGER_QUERY_PORT="${SHOPWATCH_JAEGER_QUERY_PORT:-56686}"
+JAEGER_QUERY_GRPC_PORT="${SHOPWATCH_JAEGER_QUERY_GRPC_PORT:-56685}"
+# Traces Jaeger keeps in memory before dropping the oldest: a checkout trace is ~130 spans, so
+# 2000 of them stay within a few hundred MB; at make dev's load (10 % sampled) about an hour.
+JAEGER_MAX_TRACES="${SHOPWATCH_JAEGER_MAX_TRACES:-2000}"
 
-PROGRAMS=(postgres redis kafka prometheus)
+PROGRAMS=(postgres redis kafka prometheus jaeger)
+# Programs whose absence `status all` reports without failing: nothing needs them to work
+# (traces are an aid, not a dependency), and callers use `status` to ask whether the shop's
+# dependencies are up.
+OPTIONAL_PROGRAMS=(jaeger)
 
 # Seconds `start` waits for a program to become healthy. Kafka's JVM is the slow one,
 # especially on a small machine that is busy with other work.
@@ -37,6 +55,12 @@ health_timeout() {
 
 log() { echo "infra: $*"; }
 die() { echo "infra: error: $*" >&2; exit 1; }
+
+is_optional() {
+  local p
+  for p in "${OPTIONAL_PROGRAMS[@]}"; do [[ "$p" == "$1" ]] && return 0; done
+  return 1
+}
 
 is_program() {
   local p
@@ -55,6 +79,7 @@ cmdline_marker() {
     redis) echo ":$REDIS_PORT" ;;
     kafka) echo "$LOCAL/kafka/server.properties" ;;
     prometheus) echo "$LOCAL/prometheus/prometheus.yml" ;;
+    jaeger) echo "$LOCAL/jaeger/config.yaml" ;;
   esac
 }
 
