@@ -216,11 +216,19 @@ function sloCases(spec: RenderedSpec, slo: Slo, cases: SpecCases): void {
 
   // SLOIndicatorMissing: traffic, but the error side of the SLI has no series.
   const missingKey = alertKey('SLOIndicatorMissing', base);
+  const rule = ruleFor(spec, 'SLOIndicatorMissing', slo.name);
   if (slo.availability) {
+    // The closest an availability SLI comes: traffic and not one error series. It stays quiet.
     cases.unreachable.set(missingKey, 'availability SLIs record `… or vector(0)` errors: the error side always exists');
+    const clean = sloTraffic(spec.resource, slo, 0).filter((s) => s.perMinute > 0);
+    cases.groups.push({
+      what: `${slo.name}: traffic without a single error series keeps SLOIndicatorMissing quiet`,
+      ruleGroup: groupOf(spec, rule),
+      step: 1,
+      group: { interval: '1m', input_series: inputSeries(clean, 25), alert_rule_test: [{ eval_time: '25m', alertname: 'SLOIndicatorMissing', exp_alerts: [] }] },
+    });
     return;
   }
-  const rule = ruleFor(spec, 'SLOIndicatorMissing', slo.name);
   const evalMinutes = 25;
   const missing = sloTraffic(spec.resource, slo, 0, true);
   if (errorRatio(spec.resource, slo, missing) !== undefined) throw new Error(`${spec.source} ${slo.name}: could not take the good side away`);
