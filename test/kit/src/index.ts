@@ -17,3 +17,8 @@ export { REAL_NODE_IP, REAL_NODE_NAME, REAL_NODE_SELECTOR, SIMULATED_NODE_TAINT,
 export type { PodPlacement, PortForward } from './node.ts';
 export { UNICODE_EDGE_CASES, conformsTo, exampleFor, generateBadRequests, sampleForPattern } from './openapi-fuzz.ts';
 export type { BadRequest, Expectation, FuzzOptions, JsonSchema } from './openapi-fuzz.ts';
+export { expectProblem } from './problem.ts';
+export type { ProblemAnswer } from './problem.ts';
+export { histogramTotal, metricSample, metricSum, parseMetrics } from './metrics-text.ts';
+export type { MetricSample } from './metrics-text.ts';
+export { TestClock } from './clock.ts';

@@ -1,6 +1,7 @@
 // Bad input on every analytics route gets a 4xx problem+json — never a 5xx — and counts nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem, startAnalytics, type AnalyticsFixture } from '../support/analytics-fixture.ts';
+import { expectProblem } from '@shopwatch/testkit';
+import { startAnalytics, type AnalyticsFixture } from '../support/analytics-fixture.ts';
 
 let f: AnalyticsFixture;
 beforeAll(async () => {

@@ -1,7 +1,8 @@
 // Click batches through app.inject against a real PostgreSQL database: the funnel they build, the
 // admin-only funnel report, the per-client rate limit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem, startAnalytics, type AnalyticsFixture } from '../support/analytics-fixture.ts';
+import { expectProblem } from '@shopwatch/testkit';
+import { startAnalytics, type AnalyticsFixture } from '../support/analytics-fixture.ts';
 
 let f: AnalyticsFixture;
 beforeAll(async () => {

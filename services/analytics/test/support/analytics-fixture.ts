@@ -65,14 +65,3 @@ export async function startAnalytics(options: { rateLimit?: Partial<RateLimitSet
   };
 }
 
-export function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json: () => unknown }, status: number | 'client', what = ''): Record<string, unknown> {
-  if (status === 'client') {
-    if (res.statusCode < 400 || res.statusCode >= 500) throw new Error(`${what}: expected a 4xx, got ${res.statusCode}`);
-  } else if (res.statusCode !== status) {
-    throw new Error(`${what}: expected ${status}, got ${res.statusCode}: ${JSON.stringify(res.json())}`);
-  }
-  if (!String(res.headers['content-type']).startsWith('application/problem+json')) throw new Error(`${what}: not problem+json (${String(res.headers['content-type'])})`);
-  const body = res.json() as Record<string, unknown>;
-  if (body['status'] !== res.statusCode || typeof body['title'] !== 'string' || typeof body['detail'] !== 'string') throw new Error(`${what}: malformed problem ${JSON.stringify(body)}`);
-  return body;
-}

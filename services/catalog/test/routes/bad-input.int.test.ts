@@ -1,5 +1,6 @@
 // Bad input on every catalog route gets a 4xx problem+json — never a 5xx — and stores nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectProblem } from '@shopwatch/testkit';
 import { count, startCatalog, type CatalogFixture } from '../support/catalog-fixture.ts';
 
 let f: CatalogFixture;
@@ -46,14 +47,6 @@ function badBodies(valid: Record<string, unknown>, stringField: string, numberFi
   return cases;
 }
 
-function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json: () => unknown }, what: string) {
-  expect(res.statusCode, what).toBeGreaterThanOrEqual(400);
-  expect(res.statusCode, what).toBeLessThan(500);
-  expect(String(res.headers['content-type']), what).toMatch(/^application\/problem\+json/);
-  const body = res.json() as { status: unknown; title: unknown; detail: unknown };
-  expect(body.status, what).toBe(res.statusCode);
-  expect(typeof body.title === 'string' && typeof body.detail === 'string', what).toBe(true);
-}
 
 describe('bad input on write routes', () => {
   const auth = () => ({ authorization: `Bearer ${f.adminToken}`, 'content-type': 'application/json' });
@@ -73,9 +66,9 @@ describe('bad input on write routes', () => {
       ['empty name', JSON.stringify({ ...validProduct(), name: '' })],
     ] as Array<[string, string]>;
     for (const [what, payload] of cases) {
-      expectProblem(await f.app.inject({ method: 'POST', url: '/products', headers: auth(), payload }), what);
+      expectProblem(await f.app.inject({ method: 'POST', url: '/products', headers: auth(), payload }), 'client', what);
     }
-    expectProblem(await f.app.inject({ method: 'POST', url: '/products', headers: { ...auth(), 'content-type': 'text/plain' }, payload: 'hi' }), 'text/plain');
+    expectProblem(await f.app.inject({ method: 'POST', url: '/products', headers: { ...auth(), 'content-type': 'text/plain' }, payload: 'hi' }), 'client', 'text/plain');
     expect(await count(f.pool, 'SELECT count(*) AS n FROM products')).toBe(before);
     expect(await count(f.pool, 'SELECT count(*) AS n FROM outbox')).toBe(outboxBefore);
   });
@@ -94,16 +87,16 @@ describe('bad input on write routes', () => {
       ['sql id', `/products/${encodeURIComponent("1' OR 1=1--")}`, JSON.stringify({ name: 'x' })],
     ];
     for (const [what, url, payload] of cases) {
-      expectProblem(await f.app.inject({ method: 'PATCH', url, headers: auth(), payload }), what);
+      expectProblem(await f.app.inject({ method: 'PATCH', url, headers: auth(), payload }), 'client', what);
     }
-    expectProblem(await f.app.inject({ method: 'PATCH', url: `/products/${productId}`, headers: { ...auth(), 'if-match': 'garbage' }, payload: { name: 'x' } }), 'bad If-Match');
+    expectProblem(await f.app.inject({ method: 'PATCH', url: `/products/${productId}`, headers: { ...auth(), 'if-match': 'garbage' }, payload: { name: 'x' } }), 'client', 'bad If-Match');
     const after = await f.pool.query('SELECT * FROM products WHERE id = $1', [productId]);
     expect(after.rows).toEqual(before.rows);
   });
 
   it('DELETE routes refuse malformed ids', async () => {
     for (const url of ['/products/abc', `/products/${'9'.repeat(500)}`, '/categories/abc']) {
-      expectProblem(await f.app.inject({ method: 'DELETE', url, headers: auth() }), url);
+      expectProblem(await f.app.inject({ method: 'DELETE', url, headers: auth() }), 'client', url);
     }
   });
 
@@ -116,10 +109,10 @@ describe('bad input on write routes', () => {
       ['duplicate slug', JSON.stringify({ slug: 'books', name: 'Books again' })],
     ] as Array<[string, string]>;
     for (const [what, payload] of cases) {
-      expectProblem(await f.app.inject({ method: 'POST', url: '/categories', headers: auth(), payload }), what);
+      expectProblem(await f.app.inject({ method: 'POST', url: '/categories', headers: auth(), payload }), 'client', what);
     }
     for (const payload of ['{}', JSON.stringify({ slug: 'renamed' }), JSON.stringify({ name: 5 }), JSON.stringify({ name: 'z'.repeat(101) })]) {
-      expectProblem(await f.app.inject({ method: 'PATCH', url: `/categories/${categoryId}`, headers: auth(), payload }), payload);
+      expectProblem(await f.app.inject({ method: 'PATCH', url: `/categories/${categoryId}`, headers: auth(), payload }), 'client', payload);
     }
     expect(await count(f.pool, 'SELECT count(*) AS n FROM categories')).toBe(before);
   });
@@ -143,6 +136,6 @@ describe('bad input on read routes', () => {
     '/search?q=tea&category=%27%3B',
     '/categories/not-a-uuid',
   ])('GET %s → 4xx problem', async (url) => {
-    expectProblem(await f.app.inject({ url }), url);
+    expectProblem(await f.app.inject({ url }), 'client', url);
   });
 });

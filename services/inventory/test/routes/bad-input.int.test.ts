@@ -1,6 +1,7 @@
 // Bad input on every inventory route gets a 4xx problem+json — never a 5xx — and changes nothing.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectProblem } from '@shopwatch/testkit';
 import { count, startInventory, stockRow, type InventoryFixture } from '../support/inventory-fixture.ts';
 
 let f: InventoryFixture;
@@ -18,14 +19,6 @@ afterAll(() => f?.close());
 
 const huge = 'x'.repeat(100_000);
 
-function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json: () => unknown }, what: string) {
-  expect(res.statusCode, what).toBeGreaterThanOrEqual(400);
-  expect(res.statusCode, what).toBeLessThan(500);
-  expect(String(res.headers['content-type']), what).toMatch(/^application\/problem\+json/);
-  const body = res.json() as { status: unknown; title: unknown; detail: unknown };
-  expect(body.status, what).toBe(res.statusCode);
-  expect(typeof body.title === 'string' && typeof body.detail === 'string', what).toBe(true);
-}
 
 /** Bodies that must be refused, derived from a valid one. */
 function badBodies(valid: Record<string, unknown>, numberField?: string): Array<[string, string]> {
@@ -70,12 +63,12 @@ describe('bad input on write routes', () => {
       ['threshold as string', JSON.stringify({ quantity: 1, lowStockThreshold: 'low' })],
     ] as Array<[string, string]>;
     for (const [what, payload] of cases) {
-      expectProblem(await f.app.inject({ method: 'POST', url: `/stock/${productId}/restock`, headers: headers(), payload }), what);
+      expectProblem(await f.app.inject({ method: 'POST', url: `/stock/${productId}/restock`, headers: headers(), payload }), 'client', what);
     }
     for (const url of ['/stock/42/restock', `/stock/${encodeURIComponent("1' OR 1=1--")}/restock`, `/stock/${'9'.repeat(500)}/restock`, '/stock/%E2%98%95/restock']) {
-      expectProblem(await f.app.inject({ method: 'POST', url, headers: headers(), payload: { quantity: 1 } }), url);
+      expectProblem(await f.app.inject({ method: 'POST', url, headers: headers(), payload: { quantity: 1 } }), 'client', url);
     }
-    expectProblem(await f.app.inject({ method: 'POST', url: `/stock/${productId}/restock`, headers: { ...f.admin, 'content-type': 'text/plain' }, payload: 'quantity=1' }), 'text/plain');
+    expectProblem(await f.app.inject({ method: 'POST', url: `/stock/${productId}/restock`, headers: { ...f.admin, 'content-type': 'text/plain' }, payload: 'quantity=1' }), 'client', 'text/plain');
     expect(await stockRow(f.pool, productId)).toEqual(before);
     expect(await count(f.pool, 'SELECT count(*) AS n FROM stock')).toBe(1);
   });
@@ -93,13 +86,13 @@ describe('bad input on write routes', () => {
       ['negative threshold', JSON.stringify({ onHand: 5, lowStockThreshold: -2 })],
     ] as Array<[string, string]>;
     for (const [what, payload] of cases) {
-      expectProblem(await f.app.inject({ method: 'PUT', url: `/stock/${productId}`, headers: headers(), payload }), what);
+      expectProblem(await f.app.inject({ method: 'PUT', url: `/stock/${productId}`, headers: headers(), payload }), 'client', what);
     }
     for (const url of ['/stock/42', `/stock/${encodeURIComponent("1' OR 1=1--")}`, '/stock/%E2%98%95']) {
-      expectProblem(await f.app.inject({ method: 'PUT', url, headers: headers(), payload: { onHand: 1 } }), url);
+      expectProblem(await f.app.inject({ method: 'PUT', url, headers: headers(), payload: { onHand: 1 } }), 'client', url);
     }
     // Below the reserved unit: a 409 problem, not a constraint violation.
-    expectProblem(await f.app.inject({ method: 'PUT', url: `/stock/${productId}`, headers: headers(), payload: { onHand: 0 } }), 'below reserved');
+    expectProblem(await f.app.inject({ method: 'PUT', url: `/stock/${productId}`, headers: headers(), payload: { onHand: 0 } }), 'client', 'below reserved');
     expect(await stockRow(f.pool, productId)).toEqual(before);
     expect(await count(f.pool, 'SELECT count(*) AS n FROM stock')).toBe(1);
   });
@@ -134,7 +127,7 @@ describe('bad input on write routes', () => {
       ['more than available', JSON.stringify({ ...valid, items: [{ productId, quantity: 1000 }] })],
     ] as Array<[string, string]>;
     for (const [what, payload] of cases) {
-      expectProblem(await f.app.inject({ method: 'POST', url: '/reservations', headers: headers(), payload }), what);
+      expectProblem(await f.app.inject({ method: 'POST', url: '/reservations', headers: headers(), payload }), 'client', what);
     }
     expect(await stockRow(f.pool, productId)).toEqual(before);
     expect(await count(f.pool, 'SELECT count(*) AS n FROM reservations')).toBe(1);
@@ -150,16 +143,16 @@ describe('bad input on write routes', () => {
       ['oversize reason', JSON.stringify({ reason: 'a'.repeat(65) })],
       ['reason as number', JSON.stringify({ reason: 5 })],
     ] as Array<[string, string]>) {
-      expectProblem(await release(`/reservations/${orderId}/release`, payload), what);
+      expectProblem(await release(`/reservations/${orderId}/release`, payload), 'client', what);
     }
     for (const bad of [encodeURIComponent("1' OR 1=1--"), 'o'.repeat(101), '%E2%98%95', '%00']) {
-      expectProblem(await release(`/reservations/${bad}/release`, JSON.stringify({ reason: 'x' })), `release ${bad}`);
-      expectProblem(await f.app.inject({ method: 'POST', url: `/reservations/${bad}/commit`, headers: f.admin }), `commit ${bad}`);
-      expectProblem(await f.app.inject({ url: `/reservations/${bad}`, headers: f.admin }), `get ${bad}`);
+      expectProblem(await release(`/reservations/${bad}/release`, JSON.stringify({ reason: 'x' })), 'client', `release ${bad}`);
+      expectProblem(await f.app.inject({ method: 'POST', url: `/reservations/${bad}/commit`, headers: f.admin }), 'client', `commit ${bad}`);
+      expectProblem(await f.app.inject({ url: `/reservations/${bad}`, headers: f.admin }), 'client', `get ${bad}`);
     }
     // The commit route takes no body; a broken one is still refused, not a 5xx.
-    expectProblem(await f.app.inject({ method: 'POST', url: `/reservations/${orderId}/commit`, headers: headers(), payload: '{"x":' }), 'commit with malformed JSON');
-    expectProblem(await f.app.inject({ method: 'POST', url: `/reservations/${orderId}/commit`, headers: { ...f.admin, 'content-type': 'application/xml' }, payload: '<x/>' }), 'commit with XML');
+    expectProblem(await f.app.inject({ method: 'POST', url: `/reservations/${orderId}/commit`, headers: headers(), payload: '{"x":' }), 'client', 'commit with malformed JSON');
+    expectProblem(await f.app.inject({ method: 'POST', url: `/reservations/${orderId}/commit`, headers: { ...f.admin, 'content-type': 'application/xml' }, payload: '<x/>' }), 'client', 'commit with XML');
     expect(await stockRow(f.pool, productId)).toEqual(before);
     expect((await f.app.inject({ url: `/reservations/${orderId}`, headers: f.admin })).json()).toMatchObject({ status: 'reserved' });
   });
@@ -176,10 +169,10 @@ describe('bad input on write routes', () => {
     for (const [route, payload] of routes) {
       const [method, url] = route.startsWith('PUT ') ? (['PUT', route.slice(4)] as const) : (['POST', route] as const);
       const none = await f.app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
-      expectProblem(none, `401 ${url}`);
+      expectProblem(none, 'client', `401 ${url}`);
       expect(none.statusCode).toBe(401);
       const forbidden = await f.app.inject({ method, url, headers: customer, ...(payload === undefined ? {} : { payload: payload as object }) });
-      expectProblem(forbidden, `403 ${url}`);
+      expectProblem(forbidden, 'client', `403 ${url}`);
       expect(forbidden.statusCode).toBe(403);
     }
     const read = await f.app.inject({ url: `/reservations/${orderId}`, headers: customer });
@@ -203,6 +196,6 @@ describe('bad input on read routes', () => {
     '/stock?productIds=%00',
     `/stock/${randomUUID()}`,
   ])('GET %s → 4xx problem', async (url) => {
-    expectProblem(await f.app.inject({ url }), url);
+    expectProblem(await f.app.inject({ url }), 'client', url);
   });
 });

@@ -1,20 +1,12 @@
 // An inventory app on a fresh real PostgreSQL database, plus tokens and a controllable clock.
 import { createLogger, createPool, issueToken, type App, type Pool } from '@shopwatch/platform';
-import { createTestDatabase, type TestDatabase } from '@shopwatch/testkit';
+import { TestClock, createTestDatabase, type TestDatabase } from '@shopwatch/testkit';
 import { buildInventoryApp } from '../../src/app.ts';
 import { migrateInventory } from '../../src/migrate.ts';
 import type { InventoryFaultsFile } from '../../src/schemas/faults.ts';
 
 export const JWT = { secret: 'test-secret-that-is-at-least-32-characters-long' };
 
-/** A clock tests move by hand; starts at the real time so expiries in the real future work too. */
-export class TestClock {
-  private offsetMs = 0;
-  now = (): Date => new Date(Date.now() + this.offsetMs);
-  advance(ms: number): void {
-    this.offsetMs += ms;
-  }
-}
 
 export interface InventoryFixture {
   app: App;

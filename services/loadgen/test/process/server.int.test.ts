@@ -4,9 +4,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { waitFor, type ServiceProcess } from '@shopwatch/testkit';
+import { metricSample, type ServiceProcess, waitFor } from '@shopwatch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sample } from '../support/loadgen-app.ts';
 import { CLOSED_URL, spawnLoadgen, spawnLoneGateway, uniqueLoopbackAddress } from '../support/shop-processes.ts';
 
 let gateway: ServiceProcess;
@@ -41,10 +40,10 @@ describe('loadgen process', () => {
       // Catalog is not running behind this gateway: every journey fails at the front page.
       const metrics = await waitFor('failed journeys counted', async () => {
         const text = await (await fetch(`${loadgen.url}/metrics`)).text();
-        return (sample(text, 'shop_loadgen_scenarios_total', { scenario: 'browse', outcome: 'failed' }) ?? 0) >= 2 ? text : undefined;
+        return (metricSample(text, 'shop_loadgen_scenarios_total', { scenario: 'browse', outcome: 'failed' }) ?? 0) >= 2 ? text : undefined;
       }, { timeoutMs: 30_000, intervalMs: 200 });
-      expect(sample(metrics, 'shop_loadgen_scenario_failures_total', { scenario: 'browse', step: 'landing', reason: 'upstream_unavailable' })).toBeGreaterThanOrEqual(2);
-      expect(sample(metrics, 'shop_loadgen_target_rate')).toBe(5);
+      expect(metricSample(metrics, 'shop_loadgen_scenario_failures_total', { scenario: 'browse', step: 'landing', reason: 'upstream_unavailable' })).toBeGreaterThanOrEqual(2);
+      expect(metricSample(metrics, 'shop_loadgen_target_rate')).toBe(5);
       expect(metrics).toContain('process_resident_memory_bytes');
       expect(loadgen.child.exitCode).toBeNull();
     } finally {

@@ -2,7 +2,8 @@
 // answered with 400 problem+json (never a 5xx). The gateway is a closed port: nothing is sent.
 import type { App } from '@shopwatch/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestLoadgen, sample } from '../support/loadgen-app.ts';
+import { expectProblem, metricSample } from '@shopwatch/testkit';
+import { buildTestLoadgen } from '../support/loadgen-app.ts';
 
 const CLOSED_GATEWAY = 'http://127.0.0.1:1';
 let app: App;
@@ -12,14 +13,6 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json: () => unknown }, status: number): Record<string, unknown> {
-  expect(res.statusCode).toBe(status);
-  expect(String(res.headers['content-type'])).toMatch(/^application\/problem\+json/);
-  const body = res.json() as Record<string, unknown>;
-  expect(body['status']).toBe(status);
-  for (const field of ['type', 'title', 'detail']) expect(typeof body[field]).toBe('string');
-  return body;
-}
 
 describe('GET /control', () => {
   it('shows rate, mix, bounds and that nothing runs before start()', async () => {
@@ -46,7 +39,7 @@ describe('PUT /control', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ rate: 12.5, maxInFlight: 40, mix: { browse: 0, search: 0, cart: 0, checkout: 3, signup: 0, support: 1 } });
     // Not started: the target is 0 until arrivals begin.
-    expect(sample((await app.inject({ url: '/metrics' })).body, 'shop_loadgen_target_rate')).toBe(0);
+    expect(metricSample((await app.inject({ url: '/metrics' })).body, 'shop_loadgen_target_rate')).toBe(0);
 
     const paused = await app.inject({ method: 'PUT', url: '/control', payload: { paused: true } });
     expect(paused.json()).toMatchObject({ paused: true, running: false, rate: 12.5 });
@@ -103,7 +96,7 @@ describe('service endpoints', () => {
     const openapi = (await app.inject({ url: '/openapi.json' })).json<{ paths: Record<string, Record<string, unknown>> }>();
     expect(Object.keys(openapi.paths['/control'] ?? {}).sort()).toEqual(['get', 'put']);
     const metrics = (await app.inject({ url: '/metrics' })).body;
-    expect(sample(metrics, 'shop_loadgen_scenarios_total', { scenario: 'checkout', outcome: 'dropped' })).toBe(0);
-    expect(sample(metrics, 'shop_loadgen_in_flight')).toBe(0);
+    expect(metricSample(metrics, 'shop_loadgen_scenarios_total', { scenario: 'checkout', outcome: 'dropped' })).toBe(0);
+    expect(metricSample(metrics, 'shop_loadgen_in_flight')).toBe(0);
   });
 });

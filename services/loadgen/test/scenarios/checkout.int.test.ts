@@ -1,10 +1,10 @@
 // Checkout journeys against the whole shop (every saga participant, orders and the gateway as real
 // processes, from the end-to-end suite's harness): loadgen signs shoppers up, finds products in
 // stock, asks shipping for a quote, orders, follows each order to its terminal state and counts it.
-import { waitFor, type ServiceProcess } from '@shopwatch/testkit';
+import { metricSample, metricSum, type ServiceProcess, waitFor } from '@shopwatch/testkit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+// eslint-disable-next-line shopwatch/no-cross-workspace-import -- the shop starter moves into @shopwatch/testkit (startShop) once test/e2e/support/shop.ts settles
 import { Shop } from '../../../../test/e2e/support/shop.ts';
-import { sample, total } from '../support/loadgen-app.ts';
 import { spawnLoadgen, uniqueLoopbackAddress } from '../support/shop-processes.ts';
 
 let shop: Shop;
@@ -38,7 +38,7 @@ it('places orders through the gateway and follows each to confirmed or cancelled
   });
   const lg = loadgen;
   const metrics = async () => (await fetch(`${lg.url}/metrics`)).text();
-  await waitFor('three confirmed orders', async () => (sample(await metrics(), 'shop_loadgen_orders_total', { result: 'confirmed' }) ?? 0) >= 3, {
+  await waitFor('three confirmed orders', async () => (metricSample(await metrics(), 'shop_loadgen_orders_total', { result: 'confirmed' }) ?? 0) >= 3, {
     timeoutMs: 150_000,
     intervalMs: 500,
   });
@@ -49,24 +49,24 @@ it('places orders through the gateway and follows each to confirmed or cancelled
   });
 
   const text = await metrics();
-  const confirmed = sample(text, 'shop_loadgen_orders_total', { result: 'confirmed' }) ?? 0;
-  const cancelled = sample(text, 'shop_loadgen_orders_total', { result: 'cancelled' }) ?? 0;
-  const ok = sample(text, 'shop_loadgen_scenarios_total', { scenario: 'checkout', outcome: 'ok' }) ?? 0;
-  const failed = sample(text, 'shop_loadgen_scenarios_total', { scenario: 'checkout', outcome: 'failed' }) ?? 0;
-  const rssMb = Math.round((sample(text, 'process_resident_memory_bytes') ?? 0) / 1e6);
+  const confirmed = metricSample(text, 'shop_loadgen_orders_total', { result: 'confirmed' }) ?? 0;
+  const cancelled = metricSample(text, 'shop_loadgen_orders_total', { result: 'cancelled' }) ?? 0;
+  const ok = metricSample(text, 'shop_loadgen_scenarios_total', { scenario: 'checkout', outcome: 'ok' }) ?? 0;
+  const failed = metricSample(text, 'shop_loadgen_scenarios_total', { scenario: 'checkout', outcome: 'failed' }) ?? 0;
+  const rssMb = Math.round((metricSample(text, 'process_resident_memory_bytes') ?? 0) / 1e6);
   process.stdout.write(`loadgen checkout: ok=${ok} failed=${failed} confirmed=${confirmed} cancelled=${cancelled} loadgen_rss_mb=${rssMb}\n`);
   // A completed checkout is one that saw its order reach a terminal state, and only that.
   expect(ok).toBe(confirmed + cancelled);
   expect(confirmed).toBeGreaterThanOrEqual(3);
   for (const step of ['landing', 'product_page', 'stock', 'quote', 'place_order', 'order_status']) {
-    expect(sample(text, 'shop_loadgen_requests_total', { scenario: 'checkout', step, status_class: '2xx' }), step).toBeGreaterThanOrEqual(3);
+    expect(metricSample(text, 'shop_loadgen_requests_total', { scenario: 'checkout', step, status_class: '2xx' }), step).toBeGreaterThanOrEqual(3);
   }
   // Two shoppers, signed up once each, reused for every checkout.
-  expect(total(text, 'shop_loadgen_requests_total', { scenario: 'checkout', step: 'signup', status_class: '2xx' })).toBe(2);
+  expect(metricSum(text, 'shop_loadgen_requests_total', { scenario: 'checkout', step: 'signup', status_class: '2xx' })).toBe(2);
 
   // Orders agrees: it accepted every order loadgen placed and completed at least those loadgen saw confirmed.
   const ordersMetrics = await shop.metrics('orders');
-  const placed = sample(text, 'shop_loadgen_requests_total', { scenario: 'checkout', step: 'place_order', status_class: '2xx' }) ?? 0;
-  expect(total(ordersMetrics, 'shop_orders_placed_total')).toBe(placed);
-  expect(total(ordersMetrics, 'shop_orders_completed_total', { outcome: 'confirmed' })).toBeGreaterThanOrEqual(confirmed);
+  const placed = metricSample(text, 'shop_loadgen_requests_total', { scenario: 'checkout', step: 'place_order', status_class: '2xx' }) ?? 0;
+  expect(metricSum(ordersMetrics, 'shop_orders_placed_total')).toBe(placed);
+  expect(metricSum(ordersMetrics, 'shop_orders_completed_total', { outcome: 'confirmed' })).toBeGreaterThanOrEqual(confirmed);
 }, 300_000);

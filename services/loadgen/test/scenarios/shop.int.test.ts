@@ -3,9 +3,8 @@
 // by time), 429s are their own outcome, and journeys through services that are not running fail
 // with a reason that names the step. Runs in phases that each change the mix, one after the other.
 import type { ServiceProcess } from '@shopwatch/testkit';
-import { waitFor } from '@shopwatch/testkit';
+import { metricSample, metricSum, waitFor } from '@shopwatch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sample, total } from '../support/loadgen-app.ts';
 import { spawnLoadgen, startShop, uniqueLoopbackAddress, type Shop } from '../support/shop-processes.ts';
 
 let shop: Shop;
@@ -26,7 +25,7 @@ const control = async () => (await (await fetch(`${loadgen.url}/control`)).json(
 async function put(body: unknown): Promise<Response> {
   return fetch(`${loadgen.url}/control`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 }
-const outcome = (text: string, scenario: string, outcomeName: string) => sample(text, 'shop_loadgen_scenarios_total', { scenario, outcome: outcomeName }) ?? 0;
+const outcome = (text: string, scenario: string, outcomeName: string) => metricSample(text, 'shop_loadgen_scenarios_total', { scenario, outcome: outcomeName }) ?? 0;
 
 beforeAll(async () => {
   shop = await startShop();
@@ -65,21 +64,21 @@ describe('loadgen against the shop', () => {
       expect(outcome(text, scenario, 'failed'), `${scenario} failures: ${loadgen.output().slice(-2000)}`).toBe(0);
     }
     // Real requests, by step: the catalogue's pages and searches, sign-ups and logins.
-    expect(sample(text, 'shop_loadgen_requests_total', { scenario: 'browse', step: 'landing', status_class: '2xx' })).toBeGreaterThanOrEqual(3);
-    expect(sample(text, 'shop_loadgen_requests_total', { scenario: 'search', step: 'search', status_class: '2xx' })).toBeGreaterThanOrEqual(3);
-    expect(sample(text, 'shop_loadgen_requests_total', { scenario: 'signup', step: 'signup', status_class: '2xx' })).toBeGreaterThanOrEqual(3);
-    expect(sample(text, 'shop_loadgen_requests_total', { scenario: 'signup', step: 'profile', status_class: '2xx' })).toBeGreaterThanOrEqual(3);
+    expect(metricSample(text, 'shop_loadgen_requests_total', { scenario: 'browse', step: 'landing', status_class: '2xx' })).toBeGreaterThanOrEqual(3);
+    expect(metricSample(text, 'shop_loadgen_requests_total', { scenario: 'search', step: 'search', status_class: '2xx' })).toBeGreaterThanOrEqual(3);
+    expect(metricSample(text, 'shop_loadgen_requests_total', { scenario: 'signup', step: 'signup', status_class: '2xx' })).toBeGreaterThanOrEqual(3);
+    expect(metricSample(text, 'shop_loadgen_requests_total', { scenario: 'signup', step: 'profile', status_class: '2xx' })).toBeGreaterThanOrEqual(3);
     // Analytics is not running: its click events are lost (5xx counted) without failing a journey.
-    expect(total(text, 'shop_loadgen_requests_total', { step: 'analytics', status_class: '5xx' })).toBeGreaterThan(0);
-    expect(total(text, 'shop_loadgen_scenario_duration_seconds_count', { scenario: 'browse' })).toBeGreaterThanOrEqual(3);
-    expect(sample(text, 'shop_loadgen_target_rate')).toBe(3);
-    expect(sample(text, 'shop_loadgen_shoppers')).toBe(3);
+    expect(metricSum(text, 'shop_loadgen_requests_total', { step: 'analytics', status_class: '5xx' })).toBeGreaterThan(0);
+    expect(metricSum(text, 'shop_loadgen_scenario_duration_seconds_count', { scenario: 'browse' })).toBeGreaterThanOrEqual(3);
+    expect(metricSample(text, 'shop_loadgen_target_rate')).toBe(3);
+    expect(metricSample(text, 'shop_loadgen_shoppers')).toBe(3);
 
     // The other side agrees: users created the accounts, catalog answered searches.
     const users = await (await fetch(`${shop.users.url}/metrics`)).text();
-    expect(total(users, 'shop_users_signups_total')).toBeGreaterThanOrEqual(3);
+    expect(metricSum(users, 'shop_users_signups_total')).toBeGreaterThanOrEqual(3);
     const catalog = await (await fetch(`${shop.catalog.url}/metrics`)).text();
-    expect(total(catalog, 'shop_catalog_searches_total')).toBeGreaterThanOrEqual(3);
+    expect(metricSum(catalog, 'shop_catalog_searches_total')).toBeGreaterThanOrEqual(3);
   }, 120_000);
 
   it('PUT /control takes effect: paused, no arrival is added; at a higher rate, arrivals come much faster', async () => {
@@ -90,7 +89,7 @@ describe('loadgen against the shop', () => {
     await waitFor('running journeys to finish', async () => (await control()).inFlight === 0, LONG);
     const afterDrain = await control();
     expect(afterDrain.arrivals).toEqual(atPause.arrivals);
-    expect(sample(await metrics(), 'shop_loadgen_target_rate')).toBe(0);
+    expect(metricSample(await metrics(), 'shop_loadgen_target_rate')).toBe(0);
 
     // From 3/s with one scenario to 25/s of browsing: 60 arrivals would take 20 s at the old
     // rate, and the wait below ends long before unless the new rate applies.
@@ -105,9 +104,9 @@ describe('loadgen against the shop', () => {
     const elapsedMs = Date.now() - startedAt;
     // Printed, not asserted (a loaded machine may be slow): the observed rate after the change.
     const afterBurst = await metrics();
-    const rssMb = Math.round((sample(afterBurst, 'process_resident_memory_bytes') ?? 0) / 1e6);
+    const rssMb = Math.round((metricSample(afterBurst, 'process_resident_memory_bytes') ?? 0) / 1e6);
     process.stdout.write(`loadgen: 60 arrivals after PUT rate=25 in ${elapsedMs} ms; loadgen_rss_mb=${rssMb}\n`);
-    expect(sample(afterBurst, 'shop_loadgen_target_rate')).toBe(25);
+    expect(metricSample(afterBurst, 'shop_loadgen_target_rate')).toBe(25);
     await put({ rate: 0.5 });
   }, 120_000);
 
@@ -123,14 +122,14 @@ describe('loadgen against the shop', () => {
     );
     await put({ paused: true });
     // Support tickets are opened for pooled shoppers (the pool is full: no new sign-ups).
-    expect(sample(text, 'shop_loadgen_requests_total', { scenario: 'support', step: 'ticket', status_class: '2xx' })).toBeGreaterThanOrEqual(2);
+    expect(metricSample(text, 'shop_loadgen_requests_total', { scenario: 'support', step: 'ticket', status_class: '2xx' })).toBeGreaterThanOrEqual(2);
     expect(outcome(text, 'support', 'failed')).toBe(0);
     // Checkout reaches the stock check, and inventory is not running behind this gateway (the
     // whole saga is in checkout.int.test.ts).
-    expect(sample(text, 'shop_loadgen_scenario_failures_total', { scenario: 'checkout', step: 'stock', reason: 'upstream_unavailable' })).toBeGreaterThanOrEqual(2);
-    expect(sample(text, 'shop_loadgen_requests_total', { scenario: 'checkout', step: 'product_page', status_class: '2xx' })).toBeGreaterThanOrEqual(2);
-    expect(total(text, 'shop_loadgen_requests_total', { step: 'signup', scenario: 'checkout' })).toBe(0);
-    expect(total(text, 'shop_loadgen_requests_total', { step: 'signup', scenario: 'support' })).toBe(0);
+    expect(metricSample(text, 'shop_loadgen_scenario_failures_total', { scenario: 'checkout', step: 'stock', reason: 'upstream_unavailable' })).toBeGreaterThanOrEqual(2);
+    expect(metricSample(text, 'shop_loadgen_requests_total', { scenario: 'checkout', step: 'product_page', status_class: '2xx' })).toBeGreaterThanOrEqual(2);
+    expect(metricSum(text, 'shop_loadgen_requests_total', { step: 'signup', scenario: 'checkout' })).toBe(0);
+    expect(metricSum(text, 'shop_loadgen_requests_total', { step: 'signup', scenario: 'support' })).toBe(0);
     expect(outcome(text, 'checkout', 'ok')).toBe(0);
     expect(loadgen.output()).toContain('scenario failed');
   }, 120_000);
@@ -143,7 +142,7 @@ describe('loadgen against the shop', () => {
       return outcome(t, 'signup', 'rate_limited') >= 1 ? t : undefined;
     }, LONG);
     await put({ paused: true });
-    expect(total(text, 'shop_loadgen_requests_total', { scenario: 'signup', status_class: '4xx' })).toBeGreaterThanOrEqual(1);
+    expect(metricSum(text, 'shop_loadgen_requests_total', { scenario: 'signup', status_class: '4xx' })).toBeGreaterThanOrEqual(1);
     expect(outcome(text, 'signup', 'failed')).toBe(0);
     expect((await fetch(`${loadgen.url}/livez`)).status).toBe(200);
   }, 120_000);

@@ -23,22 +23,3 @@ export async function buildTestLoadgen(gatewayUrl: string, overrides: Partial<Lo
   await app.ready();
   return app;
 }
-
-/** The value of the first sample of `name` whose labels include all of `labels` (undefined if none). */
-export function sample(metricsText: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of metricsText.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return undefined;
-}
-
-/** Sum of every sample of `name` whose labels include all of `labels`. */
-export function total(metricsText: string, name: string, labels: Record<string, string> = {}): number {
-  let sum = 0;
-  for (const line of metricsText.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return sum;
-}

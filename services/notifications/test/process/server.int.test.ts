@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEAD_LETTER_TOPIC, makeEvent } from '@shopwatch/contracts';
 import { createEventProducer, createKafkaClient, deleteTopics, issueToken, type EventProducer, type KafkaClient } from '@shopwatch/platform';
-import { type Collector, createTestDatabase, infraEnv, startCollector, type TestDatabase, uniqueName, waitFor } from '@shopwatch/testkit';
+import { type Collector, createTestDatabase, infraEnv, metricSample, startCollector, type TestDatabase, uniqueName, waitFor } from '@shopwatch/testkit';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceProcess } from '@shopwatch/testkit';
@@ -52,15 +52,6 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  for (const line of text.split('\n')) {
-    const match = /^([a-z_]+)\{([^}]*)\} (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const found: Record<string, string | undefined> = Object.fromEntries([...match[2]!.matchAll(/([a-z_]+)="([^"]*)"/g)].map((m): [string, string] => [m[1]!, m[2]!]));
-    if (Object.entries(labels).every(([k, v]) => found[k] === v)) return Number(match[3]);
-  }
-  return undefined;
-}
 
 describe('the notifications process', () => {
   it('notifies, retries and dead-letters a failing channel, serves history and metrics, and exits 0 on SIGTERM', async () => {
@@ -89,12 +80,12 @@ describe('the notifications process', () => {
     expect(record.headers['dlq-original-topic']).toBe(topics.ORDERS_EVENTS_TOPIC);
 
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    expect(sample(metrics, 'shop_notifications_total', { channel: 'email', outcome: 'sent' })).toBe(1);
-    expect(sample(metrics, 'shop_notifications_total', { channel: 'sms', outcome: 'dead_lettered' })).toBe(1);
-    expect(sample(metrics, 'shop_notification_attempts_total', { channel: 'sms', outcome: 'error' })).toBe(2);
-    expect(sample(metrics, 'shop_notification_delivery_seconds_count', { channel: 'push' })).toBe(1);
-    expect(sample(metrics, 'shop_notifications_pending', { channel: 'sms' })).toBe(0);
-    expect(sample(metrics, 'kafka_messages_dead_lettered_total', { reason: 'retries-exhausted' })).toBe(1);
+    expect(metricSample(metrics, 'shop_notifications_total', { channel: 'email', outcome: 'sent' })).toBe(1);
+    expect(metricSample(metrics, 'shop_notifications_total', { channel: 'sms', outcome: 'dead_lettered' })).toBe(1);
+    expect(metricSample(metrics, 'shop_notification_attempts_total', { channel: 'sms', outcome: 'error' })).toBe(2);
+    expect(metricSample(metrics, 'shop_notification_delivery_seconds_count', { channel: 'push' })).toBe(1);
+    expect(metricSample(metrics, 'shop_notifications_pending', { channel: 'sms' })).toBe(0);
+    expect(metricSample(metrics, 'kafka_messages_dead_lettered_total', { reason: 'retries-exhausted' })).toBe(1);
 
     service!.child.kill('SIGTERM');
     const exit = await service!.exited;

@@ -1,6 +1,7 @@
 // GET /notifications through app.inject against real PostgreSQL: who sees what, filters, keyset
 // pages, and bad input answered with 4xx problems.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectProblem } from '@shopwatch/testkit';
 import { insertNotifications } from '../../src/plugins/notification-store.ts';
 import { startNotifications, type NotificationsFixture } from '../support/notifications-fixture.ts';
 
@@ -62,19 +63,11 @@ describe('GET /notifications', () => {
   });
 });
 
-function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json: () => unknown }, what: string) {
-  expect(res.statusCode, what).toBeGreaterThanOrEqual(400);
-  expect(res.statusCode, what).toBeLessThan(500);
-  expect(String(res.headers['content-type']), what).toMatch(/^application\/problem\+json/);
-  const body = res.json() as { status: unknown; title: unknown; detail: unknown };
-  expect(body.status, what).toBe(res.statusCode);
-  expect(typeof body.title === 'string' && typeof body.detail === 'string', what).toBe(true);
-}
 
 describe('bad input', () => {
   it('refuses missing, malformed and foreign tokens', async () => {
     for (const authorization of [undefined, 'Bearer', 'Bearer not.a.token', 'Basic YWRtaW46YWRtaW4=', `Bearer ${'a'.repeat(5000)}`]) {
-      expectProblem(await f.app.inject({ method: 'GET', url: '/notifications', headers: authorization ? { authorization } : {} }), String(authorization).slice(0, 20));
+      expectProblem(await f.app.inject({ method: 'GET', url: '/notifications', headers: authorization ? { authorization } : {} }), 'client', String(authorization).slice(0, 20));
     }
   });
 
@@ -100,13 +93,13 @@ describe('bad input', () => {
       'unknown=1',
       'userId=a&userId=b',
     ];
-    for (const query of queries) expectProblem(await f.app.inject({ method: 'GET', url: `/notifications?${query}`, headers: admin }), query);
+    for (const query of queries) expectProblem(await f.app.inject({ method: 'GET', url: `/notifications?${query}`, headers: admin }), 'client', query);
   });
 
   it('unknown routes and methods are problems too', async () => {
     const admin = await f.token('root', 'admin');
-    expectProblem(await f.app.inject({ method: 'POST', url: '/notifications', headers: { ...admin, 'content-type': 'application/json' }, payload: '{}' }), 'POST');
-    expectProblem(await f.app.inject({ method: 'GET', url: '/notifications/123', headers: admin }), 'by id');
-    expectProblem(await f.app.inject({ method: 'DELETE', url: '/notifications', headers: admin }), 'DELETE');
+    expectProblem(await f.app.inject({ method: 'POST', url: '/notifications', headers: { ...admin, 'content-type': 'application/json' }, payload: '{}' }), 'client', 'POST');
+    expectProblem(await f.app.inject({ method: 'GET', url: '/notifications/123', headers: admin }), 'client', 'by id');
+    expectProblem(await f.app.inject({ method: 'DELETE', url: '/notifications', headers: admin }), 'client', 'DELETE');
   });
 });

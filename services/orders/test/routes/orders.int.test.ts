@@ -2,7 +2,7 @@
 // keys, history pagination and ownership, the audit log, and bad input on every route answered
 // with a 4xx problem (never a 5xx).
 import { createLogger, issueToken } from '@shopwatch/platform';
-import { freePort } from '@shopwatch/testkit';
+import { expectProblem, freePort } from '@shopwatch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOrdersApp } from '../../src/app.ts';
 import type { Order } from '../../src/schemas/order.ts';
@@ -26,13 +26,6 @@ interface ProblemBody {
   [k: string]: unknown;
 }
 
-function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; body: string }, status: number): ProblemBody {
-  expect(res.statusCode, res.body).toBe(status);
-  expect(String(res.headers['content-type'])).toMatch(/^application\/problem\+json/);
-  const body = JSON.parse(res.body) as ProblemBody;
-  expect(body).toMatchObject({ status, type: expect.any(String) as string, title: expect.any(String) as string, detail: expect.any(String) as string });
-  return body;
-}
 
 const post = (payload: unknown, headers: Record<string, string> = bearer(f.tokens.alice)) => f.app.inject({ method: 'POST', url: '/orders', headers, payload: payload as object });
 
@@ -59,22 +52,22 @@ describe('POST /orders', () => {
   });
 
   it('refuses a client price: unknown fields are a 400 naming the field', async () => {
-    const line = expectProblem(await post({ items: [{ productId: f.products.widget, quantity: 1, unitPriceCents: 1 }], shipping: BERLIN }), 400);
+    const line = expectProblem<ProblemBody>(await post({ items: [{ productId: f.products.widget, quantity: 1, unitPriceCents: 1 }], shipping: BERLIN }), 400);
     expect(JSON.stringify(line.errors)).toContain('unitPriceCents');
-    const total = expectProblem(await post({ items: [{ productId: f.products.widget, quantity: 1 }], shipping: BERLIN, totalCents: 1 }), 400);
+    const total = expectProblem<ProblemBody>(await post({ items: [{ productId: f.products.widget, quantity: 1 }], shipping: BERLIN, totalCents: 1 }), 400);
     expect(JSON.stringify(total.errors)).toContain('totalCents');
   });
 
   it('an unknown or retired product is a 422 naming it; mixed currencies are a 422', async () => {
     const missing = crypto.randomUUID();
-    const unknown = expectProblem(await post({ items: [{ productId: f.products.widget, quantity: 1 }, { productId: missing, quantity: 1 }], shipping: BERLIN }), 422);
+    const unknown = expectProblem<ProblemBody>(await post({ items: [{ productId: f.products.widget, quantity: 1 }, { productId: missing, quantity: 1 }], shipping: BERLIN }), 422);
     expect(unknown.detail).toContain(missing);
     expect(unknown['productIds']).toEqual([missing]);
-    const retired = expectProblem(await post({ items: [{ productId: f.products.retired, quantity: 1 }], shipping: BERLIN }), 422);
+    const retired = expectProblem<ProblemBody>(await post({ items: [{ productId: f.products.retired, quantity: 1 }], shipping: BERLIN }), 422);
     expect(retired.detail).toContain(f.products.retired);
-    const mixed = expectProblem(await post({ items: [{ productId: f.products.widget, quantity: 1 }, { productId: f.products.dollar, quantity: 1 }], shipping: BERLIN }), 422);
+    const mixed = expectProblem<ProblemBody>(await post({ items: [{ productId: f.products.widget, quantity: 1 }, { productId: f.products.dollar, quantity: 1 }], shipping: BERLIN }), 422);
     expect(mixed.type).toContain('mixed-currencies');
-    const tooMany = expectProblem(await post({ items: [{ productId: f.products.widget, quantity: 600 }, { productId: f.products.widget, quantity: 600 }], shipping: BERLIN }), 422);
+    const tooMany = expectProblem<ProblemBody>(await post({ items: [{ productId: f.products.widget, quantity: 600 }, { productId: f.products.widget, quantity: 600 }], shipping: BERLIN }), 422);
     expect(tooMany.type).toContain('quantity-too-large');
   });
 

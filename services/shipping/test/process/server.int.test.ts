@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeEvent, type ShopEvent } from '@shopwatch/contracts';
 import { createEventProducer, createKafkaClient, deleteTopics, issueToken, type EventProducer, type KafkaClient } from '@shopwatch/platform';
-import { type Collector, createTestDatabase, infraEnv, startCollector, type TestDatabase, uniqueName, waitFor } from '@shopwatch/testkit';
+import { type Collector, createTestDatabase, infraEnv, metricSample, startCollector, type TestDatabase, uniqueName, waitFor } from '@shopwatch/testkit';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROCESS_JWT_SECRET, spawnShipping, type ShippingProcess } from '../support/shipping-process.ts';
@@ -60,16 +60,6 @@ const create = (orderId: string) =>
     { orderId, items: [{ productId: 'p-1', quantity: 1 }], destination: { country: 'AT', postalCode: '1010', city: 'Wien' }, method: 'express', weightGrams: 800 },
     { source: '/test', now },
   );
-/** The value of the one sample of `name` whose labels include `labels` (Prometheus text format). */
-function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  for (const line of text.split('\n')) {
-    const match = /^([a-z_]+)\{([^}]*)\} (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const found: Record<string, string | undefined> = Object.fromEntries([...match[2]!.matchAll(/([a-z_]+)="([^"]*)"/g)].map((m): [string, string] => [m[1]!, m[2]!]));
-    if (Object.entries(labels).every(([k, v]) => found[k] === v)) return Number(match[3]);
-  }
-  return undefined;
-}
 const replyTo = (command: ShopEvent) => waitFor(`reply to ${command.id}`, () => events().find((e) => e.data.commandId === command.id), { timeoutMs: 30_000 });
 
 describe('the shipping process', () => {
@@ -108,12 +98,12 @@ describe('the shipping process', () => {
 
     const metrics = await (await fetch(`${url}/metrics`)).text();
     // Creates before the file was re-read succeeded, so at least one of each.
-    expect(sample(metrics, 'shop_shipments_total', { outcome: 'created', reason: 'none' })).toBeGreaterThanOrEqual(1);
-    expect(sample(metrics, 'shop_shipments_total', { outcome: 'creation_failed', reason: 'carrier_unavailable' })).toBeGreaterThanOrEqual(1);
-    expect(sample(metrics, 'shop_shipments_delivered_total', { on_time: 'true' })).toBe(1);
-    expect(sample(metrics, 'shop_shipment_delivery_seconds_count', { method: 'express' })).toBe(1);
-    expect(sample(metrics, 'shop_shipments_in_state', { state: 'delivered' })).toBe(1);
-    expect(sample(metrics, 'shop_shipping_quotes_total', { method: 'standard', zone: 'eu' })).toBe(1);
+    expect(metricSample(metrics, 'shop_shipments_total', { outcome: 'created', reason: 'none' })).toBeGreaterThanOrEqual(1);
+    expect(metricSample(metrics, 'shop_shipments_total', { outcome: 'creation_failed', reason: 'carrier_unavailable' })).toBeGreaterThanOrEqual(1);
+    expect(metricSample(metrics, 'shop_shipments_delivered_total', { on_time: 'true' })).toBe(1);
+    expect(metricSample(metrics, 'shop_shipment_delivery_seconds_count', { method: 'express' })).toBe(1);
+    expect(metricSample(metrics, 'shop_shipments_in_state', { state: 'delivered' })).toBe(1);
+    expect(metricSample(metrics, 'shop_shipping_quotes_total', { method: 'standard', zone: 'eu' })).toBe(1);
 
     shipping!.child.kill('SIGTERM');
     const exit = await shipping!.exited;

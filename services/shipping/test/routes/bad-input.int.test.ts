@@ -1,5 +1,6 @@
 // Bad input on every shipping route gets a 4xx problem+json — never a 5xx — and changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectProblem } from '@shopwatch/testkit';
 import { count, startShipping, type ShippingFixture } from '../support/shipping-fixture.ts';
 
 let f: ShippingFixture;
@@ -10,14 +11,6 @@ afterAll(() => f?.close());
 
 const huge = 'x'.repeat(100_000);
 
-function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json: () => unknown }, what: string) {
-  expect(res.statusCode, what).toBeGreaterThanOrEqual(400);
-  expect(res.statusCode, what).toBeLessThan(500);
-  expect(String(res.headers['content-type']), what).toMatch(/^application\/problem\+json/);
-  const body = res.json() as { status: unknown; title: unknown; detail: unknown };
-  expect(body.status, what).toBe(res.statusCode);
-  expect(typeof body.title === 'string' && typeof body.detail === 'string', what).toBe(true);
-}
 
 describe('POST /quotes', () => {
   const valid = { destination: { country: 'DE', postalCode: '10115', city: 'Berlin' }, weightGrams: 1000, method: 'standard' };
@@ -52,11 +45,11 @@ describe('POST /quotes', () => {
   ];
 
   it.each(cases)('refuses %s', async (what, payload) => {
-    expectProblem(await f.app.inject({ method: 'POST', url: '/quotes', headers: { 'content-type': 'application/json' }, payload }), what);
+    expectProblem(await f.app.inject({ method: 'POST', url: '/quotes', headers: { 'content-type': 'application/json' }, payload }), 'client', what);
   });
 
   it('refuses a non-JSON content type', async () => {
-    expectProblem(await f.app.inject({ method: 'POST', url: '/quotes', headers: { 'content-type': 'text/plain' }, payload: 'weight=1' }), 'text/plain');
+    expectProblem(await f.app.inject({ method: 'POST', url: '/quotes', headers: { 'content-type': 'text/plain' }, payload: 'weight=1' }), 'client', 'text/plain');
   });
 });
 
@@ -64,20 +57,20 @@ describe('GET /shipments/:id and GET /shipments', () => {
   it('refuses missing, malformed and foreign tokens', async () => {
     for (const authorization of [undefined, 'Bearer', 'Bearer not.a.token', 'Basic YWRtaW46YWRtaW4=', `Bearer ${'a'.repeat(5000)}`]) {
       const headers = authorization ? { authorization } : {};
-      expectProblem(await f.app.inject({ method: 'GET', url: '/shipments/00000000-0000-4000-8000-000000000000', headers }), `one: ${String(authorization).slice(0, 20)}`);
-      expectProblem(await f.app.inject({ method: 'GET', url: '/shipments', headers }), `list: ${String(authorization).slice(0, 20)}`);
+      expectProblem(await f.app.inject({ method: 'GET', url: '/shipments/00000000-0000-4000-8000-000000000000', headers }), 'client', `one: ${String(authorization).slice(0, 20)}`);
+      expectProblem(await f.app.inject({ method: 'GET', url: '/shipments', headers }), 'client', `list: ${String(authorization).slice(0, 20)}`);
     }
   });
 
   it('refuses malformed ids', async () => {
     for (const id of ['42', encodeURIComponent("1' OR 1=1--"), '9'.repeat(500), '%E2%98%95', '00000000-0000-4000-8000-00000000000g']) {
-      expectProblem(await f.app.inject({ method: 'GET', url: `/shipments/${id}`, headers: f.admin }), id);
+      expectProblem(await f.app.inject({ method: 'GET', url: `/shipments/${id}`, headers: f.admin }), 'client', id);
     }
   });
 
   it('refuses malformed list queries', async () => {
     for (const query of ['limit=0', 'limit=-1', 'limit=101', 'limit=abc', 'limit=1e21', 'status=lost', 'orderId=', `orderId=${'o'.repeat(101)}`, 'orderId=%27%20OR%201%3D1', 'cursor=!!!', `cursor=${'a'.repeat(300)}`, 'cursor=YWJj', 'unknown=1']) {
-      expectProblem(await f.app.inject({ method: 'GET', url: `/shipments?${query}`, headers: f.admin }), query);
+      expectProblem(await f.app.inject({ method: 'GET', url: `/shipments?${query}`, headers: f.admin }), 'client', query);
     }
   });
 
@@ -88,8 +81,8 @@ describe('GET /shipments/:id and GET /shipments', () => {
 
 describe('unknown routes and methods', () => {
   it('are problems too', async () => {
-    expectProblem(await f.app.inject({ method: 'GET', url: '/nope' }), 'unknown path');
-    expectProblem(await f.app.inject({ method: 'DELETE', url: '/quotes' }), 'unknown method');
-    expectProblem(await f.app.inject({ method: 'POST', url: '/shipments', payload: {} }), 'no create over HTTP');
+    expectProblem(await f.app.inject({ method: 'GET', url: '/nope' }), 'client', 'unknown path');
+    expectProblem(await f.app.inject({ method: 'DELETE', url: '/quotes' }), 'client', 'unknown method');
+    expectProblem(await f.app.inject({ method: 'POST', url: '/shipments', payload: {} }), 'client', 'no create over HTTP');
   });
 });

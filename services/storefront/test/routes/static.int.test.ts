@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger, type App } from '@shopwatch/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectProblem } from '@shopwatch/testkit';
 import { buildStorefrontApp } from '../../src/app.ts';
 import { buildForTest, type TestBuild } from '../support/built-app.ts';
 
@@ -22,11 +23,6 @@ afterAll(async () => {
   build?.remove();
 });
 
-function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; body: string }, status: number): void {
-  expect(res.statusCode).toBe(status);
-  expect(String(res.headers['content-type'])).toMatch(/^application\/problem\+json/);
-  expect(JSON.parse(res.body)).toMatchObject({ status });
-}
 
 /** A GET with the path sent byte for byte (inject and fetch would resolve dot segments first). */
 function rawGet(path: string): Promise<{ status: number; contentType: string; body: string }> {

@@ -1,6 +1,7 @@
 // Bad input on every support route gets a 4xx problem+json — never a 5xx — and stores nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem, startSupport, type SupportFixture } from '../support/support-fixture.ts';
+import { expectProblem } from '@shopwatch/testkit';
+import { startSupport, type SupportFixture } from '../support/support-fixture.ts';
 
 let f: SupportFixture;
 let ticketId: string;

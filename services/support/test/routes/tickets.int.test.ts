@@ -1,7 +1,8 @@
 // Tickets through app.inject against a real PostgreSQL database: the conversation, the state
 // machine's 409s, who may see and do what, and the metrics each step moves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem, startSupport, type SupportFixture } from '../support/support-fixture.ts';
+import { expectProblem } from '@shopwatch/testkit';
+import { startSupport, type SupportFixture } from '../support/support-fixture.ts';
 
 let f: SupportFixture;
 beforeAll(async () => {

@@ -1,20 +1,13 @@
 // A support app on a fresh real PostgreSQL database, with tokens for two shoppers and an agent and
 // a clock tests move by hand (first-response and resolution times).
 import { createLogger, createPool, issueToken, type App, type Pool } from '@shopwatch/platform';
-import { createTestDatabase, type TestDatabase } from '@shopwatch/testkit';
+import { TestClock, createTestDatabase, type TestDatabase } from '@shopwatch/testkit';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import { buildSupportApp } from '../../src/app.ts';
 import { migrateSupport } from '../../src/migrate.ts';
 
 export const JWT = { secret: 'test-secret-that-is-at-least-32-characters-long' };
 
-export class TestClock {
-  private offsetMs = 0;
-  now = (): Date => new Date(Date.now() + this.offsetMs);
-  advance(ms: number): void {
-    this.offsetMs += ms;
-  }
-}
 
 export interface SupportFixture {
   app: App;
@@ -69,14 +62,3 @@ export async function startSupport(): Promise<SupportFixture> {
   };
 }
 
-export function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json: () => unknown }, status: number | 'client', what = ''): Record<string, unknown> {
-  if (status === 'client') {
-    if (res.statusCode < 400 || res.statusCode >= 500) throw new Error(`${what}: expected a 4xx, got ${res.statusCode}`);
-  } else if (res.statusCode !== status) {
-    throw new Error(`${what}: expected ${status}, got ${res.statusCode}: ${JSON.stringify(res.json())}`);
-  }
-  if (!String(res.headers['content-type']).startsWith('application/problem+json')) throw new Error(`${what}: not problem+json (${String(res.headers['content-type'])})`);
-  const body = res.json() as Record<string, unknown>;
-  if (body['status'] !== res.statusCode || typeof body['title'] !== 'string' || typeof body['detail'] !== 'string') throw new Error(`${what}: malformed problem ${JSON.stringify(body)}`);
-  return body;
-}

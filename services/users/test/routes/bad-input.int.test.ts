@@ -1,5 +1,6 @@
 // Bad input on every users route gets a 4xx problem+json — never a 5xx — and stores nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectProblem } from '@shopwatch/testkit';
 import { login, signup, startUsers, uniqueEmail, type UsersFixture } from '../support/users-fixture.ts';
 
 let f: UsersFixture;
@@ -16,14 +17,6 @@ afterAll(() => f?.close());
 
 const json = { 'content-type': 'application/json' };
 
-function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json: () => unknown }, what: string) {
-  expect(res.statusCode, what).toBeGreaterThanOrEqual(400);
-  expect(res.statusCode, what).toBeLessThan(500);
-  expect(String(res.headers['content-type']), what).toMatch(/^application\/problem\+json/);
-  const body = res.json() as { status: unknown; title: unknown; detail: unknown };
-  expect(body.status, what).toBe(res.statusCode);
-  expect(typeof body.title === 'string' && typeof body.detail === 'string', what).toBe(true);
-}
 
 /** Bodies derived from a valid one that a route must refuse. */
 function badBodies(valid: Record<string, unknown>): Array<[string, string]> {
@@ -75,11 +68,11 @@ describe('POST /signup', () => {
       ['role', JSON.stringify({ ...valid, role: 'admin' })],
     ];
     for (const [what, payload] of cases) {
-      expectProblem(await f.app.inject({ method: 'POST', url: '/signup', headers: json, payload }), what);
+      expectProblem(await f.app.inject({ method: 'POST', url: '/signup', headers: json, payload }), 'client', what);
     }
-    expectProblem(await f.app.inject({ method: 'POST', url: '/signup', headers: { 'content-type': 'text/plain' }, payload: 'hi' }), 'text/plain');
-    expectProblem(await f.app.inject({ method: 'POST', url: '/signup', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'email=a@b.c' }), 'form');
-    expectProblem(await f.app.inject({ method: 'POST', url: '/signup' }), 'no body');
+    expectProblem(await f.app.inject({ method: 'POST', url: '/signup', headers: { 'content-type': 'text/plain' }, payload: 'hi' }), 'client', 'text/plain');
+    expectProblem(await f.app.inject({ method: 'POST', url: '/signup', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'email=a@b.c' }), 'client', 'form');
+    expectProblem(await f.app.inject({ method: 'POST', url: '/signup' }), 'client', 'no body');
     expect(await userCount()).toBe(before);
   });
 });
@@ -94,7 +87,7 @@ describe('POST /login', () => {
       ['password over 128', JSON.stringify({ ...valid, password: 'p'.repeat(129) })],
     ];
     for (const [what, payload] of cases) {
-      expectProblem(await f.app.inject({ method: 'POST', url: '/login', headers: json, payload }), what);
+      expectProblem(await f.app.inject({ method: 'POST', url: '/login', headers: json, payload }), 'client', what);
     }
     const { rows } = await f.pool.query<{ n: number }>('SELECT coalesce(sum(failed_logins), 0)::int AS n FROM users');
     expect(rows[0]!.n).toBe(0);
@@ -104,8 +97,8 @@ describe('POST /login', () => {
 describe('GET and PATCH /me', () => {
   it('refuses malformed Authorization headers', async () => {
     for (const authorization of ['', 'Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', `Bearer ${token} extra`, 'Bearer ☕', `Bearer ${'a'.repeat(10_000)}`, 'Bearer a.b.c']) {
-      expectProblem(await f.app.inject({ url: '/me', headers: { authorization } }), `GET /me with ${authorization.slice(0, 30)}`);
-      expectProblem(await f.app.inject({ method: 'PATCH', url: '/me', headers: { authorization, ...json }, payload: '{"displayName":"x"}' }), `PATCH /me with ${authorization.slice(0, 30)}`);
+      expectProblem(await f.app.inject({ url: '/me', headers: { authorization } }), 'client', `GET /me with ${authorization.slice(0, 30)}`);
+      expectProblem(await f.app.inject({ method: 'PATCH', url: '/me', headers: { authorization, ...json }, payload: '{"displayName":"x"}' }), 'client', `PATCH /me with ${authorization.slice(0, 30)}`);
     }
   });
 
@@ -120,7 +113,7 @@ describe('GET and PATCH /me', () => {
       ['zero-width name', JSON.stringify({ displayName: '\u200b' })],
     ];
     for (const [what, payload] of cases) {
-      expectProblem(await f.app.inject({ method: 'PATCH', url: '/me', headers: { authorization: `Bearer ${token}`, ...json }, payload }), what);
+      expectProblem(await f.app.inject({ method: 'PATCH', url: '/me', headers: { authorization: `Bearer ${token}`, ...json }, payload }), 'client', what);
     }
     const after = await f.pool.query('SELECT * FROM users WHERE id = $1', [userId]);
     expect(after.rows).toEqual(before.rows);
@@ -136,6 +129,6 @@ describe('unknown routes and methods', () => {
     ['GET', '/%E0%A4%A'],
     ['GET', `/${'x'.repeat(5000)}`],
   ])('%s %s → 4xx problem', async (method, url) => {
-    expectProblem(await f.app.inject({ method: method as 'GET', url, headers: { authorization: `Bearer ${token}` } }), `${method} ${url}`);
+    expectProblem(await f.app.inject({ method: method as 'GET', url, headers: { authorization: `Bearer ${token}` } }), 'client', `${method} ${url}`);
   });
 });

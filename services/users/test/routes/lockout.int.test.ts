@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => f?.close());
 
-const series = (reason: string) => `shop_users_logins_total{outcome="${reason === 'ok' ? 'success' : 'failure'}",reason="${reason}",service="users"}`;
+const logins = (reason: string) => ({ outcome: reason === 'ok' ? 'success' : 'failure', reason });
 
 describe('lockout', () => {
   it('locks after 5 failures with 429 and Retry-After, refuses even the right password, and unlocks after the lock time', async () => {
@@ -68,15 +68,15 @@ describe('lockout', () => {
   it('lets at most 5 parallel guesses be verified; the rest are refused as locked', async () => {
     const email = uniqueEmail('parallel');
     await signup(f.app, email, 'the real password');
-    const bad = await metric(f.app, series('bad_password'));
-    const locked = await metric(f.app, series('locked'));
+    const bad = await metric(f.app, 'shop_users_logins_total', logins('bad_password'));
+    const locked = await metric(f.app, 'shop_users_logins_total', logins('locked'));
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => login(f.app, email, `guess ${i}`)));
     const statuses = results.map((r) => r.statusCode).sort();
     expect(statuses.filter((s) => s === 401)).toHaveLength(5);
     expect(statuses.filter((s) => s === 429)).toHaveLength(15);
-    expect(await metric(f.app, series('bad_password'))).toBe(bad + 5);
-    expect(await metric(f.app, series('locked'))).toBe(locked + 15);
-    expect(await metric(f.app, 'shop_users_lockouts_total{service="users"}')).toBeGreaterThanOrEqual(1);
+    expect(await metric(f.app, 'shop_users_logins_total', logins('bad_password'))).toBe(bad + 5);
+    expect(await metric(f.app, 'shop_users_logins_total', logins('locked'))).toBe(locked + 15);
+    expect(await metric(f.app, 'shop_users_lockouts_total')).toBeGreaterThanOrEqual(1);
     expect((await login(f.app, email, 'the real password')).statusCode).toBe(429);
   });
 

@@ -1,28 +1,18 @@
 // A users app on a fresh real PostgreSQL database, with a clock the test can move.
 import { Writable } from 'node:stream';
 import { createLogger, createPool, type App, type Pool } from '@shopwatch/platform';
-import { createTestDatabase, type TestDatabase } from '@shopwatch/testkit';
+import { TestClock, createTestDatabase, metricSum, type TestDatabase } from '@shopwatch/testkit';
 import { buildUsersApp } from '../../src/app.ts';
 import type { LockoutPolicy } from '../../src/domain/lockout.ts';
 import { migrateUsers } from '../../src/migrate.ts';
 
 export const JWT = { secret: 'test-secret-that-is-at-least-32-characters-long' };
 
-export interface Clock {
-  now: () => Date;
-  advance(ms: number): void;
-}
-
-export function testClock(start = Date.now()): Clock {
-  let t = start;
-  return { now: () => new Date(t), advance: (ms) => (t += ms) };
-}
-
 export interface UsersFixture {
   app: App;
   pool: Pool;
   db: TestDatabase;
-  clock: Clock;
+  clock: TestClock;
   /** Every log line the app wrote (level debug and up). */
   logs: () => string;
   /** Another app (a second replica) on the same database and clock. */
@@ -34,7 +24,7 @@ export async function startUsers(options: { lockout?: LockoutPolicy; tokenTtlSec
   const db = await createTestDatabase('users');
   await migrateUsers(db.url);
   const pool = createPool({ connectionString: db.url, max: 5 });
-  const clock = testClock();
+  const clock = new TestClock({ frozenAt: Date.now() });
   let logs = '';
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -83,12 +73,9 @@ export async function login(app: App, email: string, password: string) {
   return app.inject({ method: 'POST', url: '/login', payload: { email, password } });
 }
 
-/** A metric sample from /metrics (0 when the series is absent). */
-export async function metric(app: App, series: string): Promise<number> {
-  const text = (await app.inject({ url: '/metrics' })).body;
-  const escaped = series.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = new RegExp(`^${escaped} (\\S+)$`, 'm').exec(text);
-  return match ? Number(match[1]) : 0;
+/** The sum of `name`'s samples in /metrics whose labels include `labels` (0 when none). */
+export async function metric(app: App, name: string, labels: Record<string, string> = {}): Promise<number> {
+  return metricSum((await app.inject({ url: '/metrics' })).body, name, labels);
 }
 
 let counter = 0;
