@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+// eslint-disable-next-line shopwatch/no-cross-workspace-import -- scripts/build is plain TypeScript run by node, not a package; bench's tsconfig includes it
 import { buildWorkspace } from '../../scripts/build/strip-types.ts';
 export { createTestDatabase, freePort as freePortFor, infraEnv, spawnService, type ServiceProcess } from '@shopwatch/testkit';
 

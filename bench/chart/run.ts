@@ -13,6 +13,7 @@
 import path from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import { createNamespace, deleteNamespace, helm, kubectl, loadKubeConfig, loadShopImages, rawRequest, repoRoot, waitFor } from '@shopwatch/testkit';
+// eslint-disable-next-line shopwatch/no-cross-workspace-import -- the chart helpers are test/charts' own; to move into @shopwatch/testkit
 import { cpu, memory } from '../../test/charts/support/chart.ts';
 
 const root = repoRoot();

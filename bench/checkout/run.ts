@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { buildProductionTree } from '../catalog/support.ts';
 import { metricSeries, percentile, type Series } from './stats.ts';
+// eslint-disable-next-line shopwatch/no-cross-workspace-import -- the shop starter moves into @shopwatch/testkit (startShop) once test/e2e/support/shop.ts settles
 import { SHOP_SERVICES, Shop } from '../../test/e2e/support/shop.ts';
 
 const RATES = (process.env['BENCH_RATES'] ?? '10,20,40,80,160,240').split(',').map(Number).filter((r) => r > 0);

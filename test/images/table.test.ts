@@ -1,6 +1,7 @@
 // The size arithmetic behind `make images`' table: own layers are everything above the base's
 // layers, the app layer is the newest layer with content (metadata-only steps have none).
 import { describe, expect, it } from 'vitest';
+// eslint-disable-next-line shopwatch/no-cross-workspace-import -- tests the image table of scripts/images, which is a script, not a package
 import { formatTable, imageSizes, parseResults, type LayerInfo } from '../../scripts/images/table.ts';
 
 // podman history order: newest first.

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import type { ServiceProcess } from '@shopwatch/testkit';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// eslint-disable-next-line shopwatch/no-cross-workspace-import -- the shop starter moves into @shopwatch/testkit (startShop) once test/e2e/support/shop.ts settles
 import { Shop } from '../../../../test/e2e/support/shop.ts';
 import { buildForTest, type TestBuild } from '../support/built-app.ts';
 import { buttonNamed, clickWhenReady, linkNamed } from '../support/browser.ts';
