@@ -16,6 +16,9 @@ if [[ ! -f .local/dev.env ]]; then
 fi
 set -a; . .local/dev.env; set +a
 export LOG_LEVEL="${LOG_LEVEL:-info}"
+# Traces go to the local Jaeger when infra-up started it (JAEGER_OTLP_URL in infra.env), sampled
+# at the services' default ratio (OTEL_TRACES_SAMPLER_ARG, 0.1); an endpoint already set wins.
+if [[ -n "${JAEGER_OTLP_URL:-}" ]]; then export OTEL_EXPORTER_OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT:-$JAEGER_OTLP_URL}"; fi
 
 running() { [[ -f ".local/run/dev/$1.pid" ]] && kill -0 "$(cat ".local/run/dev/$1.pid")" 2>/dev/null; }
 
@@ -60,4 +63,4 @@ for entry in "${started[@]}"; do
   exit 1
 done
 
-echo "dev-up: all services ready. Shop: http://127.0.0.1:8080/  API: http://127.0.0.1:8080/api/openapi.json  Prometheus: ${PROMETHEUS_URL}"
+echo "dev-up: all services ready. Shop: http://127.0.0.1:8080/  API: http://127.0.0.1:8080/api/openapi.json  Prometheus: ${PROMETHEUS_URL}${JAEGER_QUERY_URL:+  Traces (Jaeger query API): $JAEGER_QUERY_URL/api/traces?service=gateway}"
