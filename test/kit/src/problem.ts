@@ -10,12 +10,14 @@ export interface ProblemAnswer {
 }
 
 /**
- * Asserts `res` is a problem with status `expected` ('client': any 4xx, never a 5xx) and returns
- * its body. `what` names the request in the failure message.
+ * Asserts `res` is a problem with status `expected` ('client': any 4xx, never a 5xx; 'any': any
+ * 4xx or 5xx) and returns its body. `what` names the request in the failure message.
  */
-export function expectProblem<T = Record<string, unknown>>(res: ProblemAnswer, expected: number | 'client', what = ''): T {
+export function expectProblem<T = Record<string, unknown>>(res: ProblemAnswer, expected: number | 'client' | 'any', what = ''): T {
   const label = what ? `${what}: ` : '';
-  if (expected === 'client') {
+  if (expected === 'any') {
+    if (res.statusCode < 400 || res.statusCode >= 600) throw new Error(`${label}expected a problem status, got ${res.statusCode}: ${res.body.slice(0, 500)}`);
+  } else if (expected === 'client') {
     if (res.statusCode < 400 || res.statusCode >= 500) throw new Error(`${label}expected a 4xx problem, got ${res.statusCode}: ${res.body.slice(0, 500)}`);
   } else if (res.statusCode !== expected) {
     throw new Error(`${label}expected ${expected}, got ${res.statusCode}: ${res.body.slice(0, 500)}`);

@@ -12,12 +12,14 @@ describe('expectProblem', () => {
   it('returns the body of a well-formed problem with the expected status, or any 4xx for "client"', () => {
     expect(expectProblem(valid(404), 404)).toMatchObject({ status: 404, detail: 'why' });
     expect(expectProblem(valid(422), 'client').title).toBe('X');
+    expect(expectProblem(valid(503), 'any').status).toBe(503);
   });
 
   it('refuses another status, a 5xx for "client", another content type and a malformed body, naming the request', () => {
     expect(() => expectProblem(valid(400), 404, 'GET /x')).toThrow('GET /x: expected 404, got 400');
     expect(() => expectProblem(valid(503), 'client')).toThrow('expected a 4xx problem, got 503');
     expect(() => expectProblem(valid(200), 'client')).toThrow('got 200');
+    expect(() => expectProblem(valid(302), 'any', 'redirect')).toThrow('redirect: expected a problem status, got 302');
     expect(() => expectProblem(problem(400, { status: 400 }, 'application/json'), 400)).toThrow('expected application/problem+json, got application/json');
     expect(() => expectProblem(problem(400, 'not json'), 400)).toThrow('not JSON');
     expect(() => expectProblem(problem(400, { type: 't', title: 'T', status: 400 }), 400)).toThrow('malformed problem');

@@ -2,7 +2,8 @@
 // gateway itself (the service never sees the request); public reads stay public.
 import { issueToken, type App } from '@shopwatch/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblemShape, JWT, sample, startShop, type Shop } from '../support/shop-fixture.ts';
+import { expectProblem, metricSample } from '@shopwatch/testkit';
+import { JWT, startShop, type Shop } from '../support/shop-fixture.ts';
 
 let shop: Shop;
 let gw: App;
@@ -37,12 +38,12 @@ describe('401 on protected routes', () => {
         const res = await gw.inject({ method, url, headers: { ...headers, 'content-type': 'application/json' }, payload: method === 'GET' ? undefined : '{}' });
         expect(res.statusCode, `${what} ${method} ${url}`).toBe(401);
         expect(res.headers['www-authenticate'], `${what} ${method} ${url}`).toBe('Bearer');
-        expectProblemShape(res);
+        expectProblem(res, 'any');
       }
     }
     const metrics = (await gw.inject({ url: '/metrics' })).body;
-    expect(sample(metrics, 'gateway_auth_rejections_total', { upstream: 'users', reason: 'missing_token' })).toBe(2);
-    expect(sample(metrics, 'gateway_auth_rejections_total', { upstream: 'catalog', reason: 'invalid_token' })).toBe(4);
+    expect(metricSample(metrics, 'gateway_auth_rejections_total', { upstream: 'users', reason: 'missing_token' })).toBe(2);
+    expect(metricSample(metrics, 'gateway_auth_rejections_total', { upstream: 'catalog', reason: 'invalid_token' })).toBe(4);
   });
 
   it('the expired-token problem says so', async () => {
@@ -57,11 +58,11 @@ describe('403 without the role', () => {
     const before = await productCount();
     const res = await gw.inject({ method: 'POST', url: '/api/catalog/products', headers: { ...bearer(shop.customerToken), 'content-type': 'application/json' }, payload: newProduct('AUTH-403') });
     expect(res.statusCode).toBe(403);
-    expect(expectProblemShape(res)).toMatchObject({ type: 'https://shopwatch.dev/problems/forbidden' });
+    expect(expectProblem(res, 'any')).toMatchObject({ type: 'https://shopwatch.dev/problems/forbidden' });
     expect(await productCount()).toBe(before);
     const catalogMetrics = (await shop.catalog.app.inject({ url: '/metrics' })).body;
-    expect(sample(catalogMetrics, 'http_server_request_duration_seconds_count', { method: 'POST', route: '/products' })).toBeUndefined();
-    expect(sample((await gw.inject({ url: '/metrics' })).body, 'gateway_auth_rejections_total', { upstream: 'catalog', reason: 'forbidden' })).toBe(1);
+    expect(metricSample(catalogMetrics, 'http_server_request_duration_seconds_count', { method: 'POST', route: '/products' })).toBeUndefined();
+    expect(metricSample((await gw.inject({ url: '/metrics' })).body, 'gateway_auth_rejections_total', { upstream: 'catalog', reason: 'forbidden' })).toBe(1);
   });
 
   it('an admin can', async () => {

@@ -3,8 +3,9 @@
 import type { App } from '@shopwatch/platform';
 import { issueToken } from '@shopwatch/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectProblem, metricSample } from '@shopwatch/testkit';
 import { createRedis } from '../../src/plugins/redis.ts';
-import { CLOSED_URL, expectProblemShape, JWT, sample, startShop, type Shop } from '../support/shop-fixture.ts';
+import { CLOSED_URL, JWT, startShop, type Shop } from '../support/shop-fixture.ts';
 
 let shop: Shop;
 
@@ -29,13 +30,13 @@ describe('rate limit', () => {
     expect(Number.isInteger(retryAfter)).toBe(true);
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(expectProblemShape(res)).toMatchObject({ type: 'https://shopwatch.dev/problems/rate-limited', limit: 5, retryAfterSeconds: retryAfter });
+    expect(expectProblem(res, 'any')).toMatchObject({ type: 'https://shopwatch.dev/problems/rate-limited', limit: 5, retryAfterSeconds: retryAfter });
     expect(res.headers['x-ratelimit-remaining']).toBe('0');
     // Another client, and another upstream for the same client, have their own counts.
     expect(await statuses(gw, 2, { url: '/api/catalog/categories', remoteAddress: '10.0.0.2' })).toEqual([200, 200]);
     expect((await gw.inject({ method: 'POST', url: '/api/users/login', remoteAddress: '10.0.0.1', headers: { 'content-type': 'application/json' }, payload: '{"email":"a@example.com","password":"x"}' })).statusCode).toBe(401);
     const metrics = (await gw.inject({ url: '/metrics' })).body;
-    expect(sample(metrics, 'gateway_rate_limited_total', { upstream: 'catalog', class: 'api' })).toBe(1);
+    expect(metricSample(metrics, 'gateway_rate_limited_total', { upstream: 'catalog', class: 'api' })).toBe(1);
   });
 
   it('counts a signed-in client by its token subject, wherever it connects from', async () => {

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { App } from '@shopwatch/platform';
-import { spawnService, type ServiceProcess } from '@shopwatch/testkit';
+import { expectProblem, type ServiceProcess, spawnService } from '@shopwatch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLOSED_URL, expectProblemShape, startShop, type Shop } from '../support/shop-fixture.ts';
+import { CLOSED_URL, startShop, type Shop } from '../support/shop-fixture.ts';
 
 const STOREFRONT = fileURLToPath(new URL('../../../storefront/src/server.ts', import.meta.url));
 const dist = mkdtempSync(path.join(tmpdir(), 'gw-storefront-'));
@@ -65,7 +65,7 @@ describe('the storefront at /', () => {
     expect(asset.statusCode).toBe(200);
     expect(asset.body).toContain('storefront asset');
     expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
-    expectProblemShape(await gw.inject({ url: '/assets/missing-0000.js' }));
+    expectProblem(await gw.inject({ url: '/assets/missing-0000.js' }), 'any');
     expect((await gw.inject({ url: '/assets/missing-0000.js' })).statusCode).toBe(404);
   });
 
@@ -79,11 +79,11 @@ describe('the storefront at /', () => {
     }
     const post = await gw.inject({ method: 'POST', url: '/', payload: 'x' });
     expect(post.statusCode).toBe(404);
-    expectProblemShape(post);
+    expectProblem(post, 'any');
     for (const url of ['/api', '/api/', '/api/storefront/', '/api/storefront/index.html', '/api/nothing/here']) {
       const res = await gw.inject({ url });
       expect(res.statusCode, url).toBe(404);
-      expectProblemShape(res);
+      expectProblem(res, 'any');
     }
     expect((await gw.inject({ url: '/livez' })).json()).toEqual({ status: 'ok' });
     expect((await gw.inject({ url: '/api/catalog/products?limit=1' })).statusCode).toBe(200);
@@ -93,6 +93,6 @@ describe('the storefront at /', () => {
     const down = await shop.gateway({ urls: { STOREFRONT_URL: CLOSED_URL } });
     const res = await down.inject({ url: '/' });
     expect(res.statusCode).toBe(503);
-    expect(expectProblemShape(res)['upstream']).toBe('storefront');
+    expect(expectProblem(res, 'any')['upstream']).toBe('storefront');
   });
 });

@@ -3,7 +3,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { App } from '@shopwatch/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLOSED_URL, expectProblemShape, sample, startShop, type Shop } from '../support/shop-fixture.ts';
+import { expectProblem, metricSample } from '@shopwatch/testkit';
+import { CLOSED_URL, startShop, type Shop } from '../support/shop-fixture.ts';
 
 let shop: Shop;
 let gw: App;
@@ -35,7 +36,7 @@ describe('upstream failures', () => {
     const res = await gw.inject({ url: '/api/orders/orders', headers: { authorization: `Bearer ${shop.customerToken}` } });
     expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toBe('1');
-    expect(expectProblemShape(res)).toMatchObject({ type: 'https://shopwatch.dev/problems/upstream-unavailable', upstream: 'orders', detail: 'Upstream orders is unavailable.' });
+    expect(expectProblem(res, 'any')).toMatchObject({ type: 'https://shopwatch.dev/problems/upstream-unavailable', upstream: 'orders', detail: 'Upstream orders is unavailable.' });
   });
 
   it('a public route of a down upstream is 503 too, and the gateway itself stays ready', async () => {
@@ -50,7 +51,7 @@ describe('upstream failures', () => {
     try {
       const res = await gw.inject({ url: '/api/catalog/categories' });
       expect(res.statusCode).toBe(504);
-      expect(expectProblemShape(res)).toMatchObject({ type: 'https://shopwatch.dev/problems/upstream-timeout', upstream: 'catalog', detail: 'Upstream catalog did not answer in time.' });
+      expect(expectProblem(res, 'any')).toMatchObject({ type: 'https://shopwatch.dev/problems/upstream-timeout', upstream: 'catalog', detail: 'Upstream catalog did not answer in time.' });
     } finally {
       shop.catalog.faults.latencyMs = 0;
     }
@@ -60,7 +61,7 @@ describe('upstream failures', () => {
   it('upstream not speaking HTTP → 502 naming it', async () => {
     const res = await gw.inject({ url: '/api/inventory/stock' });
     expect(res.statusCode).toBe(502);
-    expect(expectProblemShape(res)).toMatchObject({ type: 'https://shopwatch.dev/problems/bad-gateway', upstream: 'inventory' });
+    expect(expectProblem(res, 'any')).toMatchObject({ type: 'https://shopwatch.dev/problems/bad-gateway', upstream: 'inventory' });
   });
 
   it("passes an upstream's own 5xx problem through unchanged", async () => {
@@ -68,7 +69,7 @@ describe('upstream failures', () => {
     try {
       const res = await gw.inject({ url: '/api/catalog/categories' });
       expect(res.statusCode).toBe(503);
-      expectProblemShape(res);
+      expectProblem(res, 'any');
       expect(res.json()).not.toHaveProperty('upstream');
     } finally {
       shop.catalog.faults.errorRate = 0;
@@ -101,8 +102,8 @@ describe('upstream failures', () => {
 
   it('counts failures by upstream and kind', async () => {
     const metrics = (await gw.inject({ url: '/metrics' })).body;
-    expect(sample(metrics, 'gateway_upstream_failures_total', { upstream: 'orders', kind: 'unavailable' })).toBeGreaterThanOrEqual(1);
-    expect(sample(metrics, 'gateway_upstream_failures_total', { upstream: 'catalog', kind: 'timeout' })).toBe(1);
-    expect(sample(metrics, 'gateway_upstream_failures_total', { upstream: 'inventory', kind: 'bad_gateway' })).toBe(1);
+    expect(metricSample(metrics, 'gateway_upstream_failures_total', { upstream: 'orders', kind: 'unavailable' })).toBeGreaterThanOrEqual(1);
+    expect(metricSample(metrics, 'gateway_upstream_failures_total', { upstream: 'catalog', kind: 'timeout' })).toBe(1);
+    expect(metricSample(metrics, 'gateway_upstream_failures_total', { upstream: 'inventory', kind: 'bad_gateway' })).toBe(1);
   });
 });

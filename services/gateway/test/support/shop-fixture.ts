@@ -127,19 +127,4 @@ export async function startShop(): Promise<Shop> {
   };
 }
 
-export function expectProblemShape(res: { statusCode: number; headers: Record<string, unknown>; json: () => unknown }): Record<string, unknown> {
-  const type = String(res.headers['content-type']);
-  if (!type.startsWith('application/problem+json')) throw new Error(`expected problem+json, got ${type} (${res.statusCode})`);
-  const body = res.json() as Record<string, unknown>;
-  if (body['status'] !== res.statusCode) throw new Error(`problem status ${String(body['status'])} differs from ${res.statusCode}`);
-  return body;
-}
 
-/** The value of the first sample of `name` whose labels include all of `labels` (undefined if none). */
-export function sample(metricsText: string, name: string, labels: Record<string, string>): number | undefined {
-  for (const line of metricsText.split('\n')) {
-    if (!line.startsWith(`${name}{`)) continue;
-    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return undefined;
-}
