@@ -1,9 +1,9 @@
 // psp unreachable: the breaker opens after the threshold, further calls fail fast with
 // psp_unavailable without touching the network, and after the reset timeout it half-opens and
 // closes again once psp is back. Transitions are asserted by state and counters, never by durations.
-import { waitFor } from '@shopwatch/testkit';
+import { expectProblem, waitFor } from '@shopwatch/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblemShape, startPayments, type PaymentsFixture } from '../support/payments-fixture.ts';
+import { startPayments, type PaymentProblem, type PaymentsFixture } from '../support/payments-fixture.ts';
 
 let f: PaymentsFixture;
 beforeAll(async () => {
@@ -36,11 +36,11 @@ describe('circuit breaker in front of psp', () => {
   it('opens after the threshold of failed calls once psp is unreachable', async () => {
     await f.psp.stop();
     const first = await authorize();
-    expect(expectProblemShape(first)).toMatchObject({ status: 503, reason: 'psp_unavailable' });
+    expect(expectProblem<PaymentProblem>(first, 'any')).toMatchObject({ status: 503, reason: 'psp_unavailable' });
     // 1 success + 2 failed attempts: below the volume threshold of 4, still closed.
     expect(f.app.psp.state()).toBe('closed');
     const second = await authorize();
-    expect(expectProblemShape(second)).toMatchObject({ status: 503, reason: 'psp_unavailable' });
+    expect(expectProblem<PaymentProblem>(second, 'any')).toMatchObject({ status: 503, reason: 'psp_unavailable' });
     expect(f.app.psp.state()).toBe('open');
     expect(await state()).toBe(2);
     expect(await transitions('open')).toBe(1);
@@ -54,10 +54,10 @@ describe('circuit breaker in front of psp', () => {
     const attemptsBefore = await networkAttempts();
     const shortBefore = await calls('short_circuited');
     const res = await authorize();
-    expect(expectProblemShape(res)).toMatchObject({ status: 503, reason: 'psp_unavailable', dependency: 'psp' });
+    expect(expectProblem<PaymentProblem>(res, 'any')).toMatchObject({ status: 503, reason: 'psp_unavailable', dependency: 'psp' });
     expect(await calls('short_circuited')).toBe(shortBefore + 1);
     expect(await networkAttempts()).toBe(attemptsBefore);
-    const { rows } = await f.pool.query<{ status: string; failure_reason: string }>('SELECT status, failure_reason FROM payments WHERE id = $1', [String(expectProblemShape(res).paymentId)]);
+    const { rows } = await f.pool.query<{ status: string; failure_reason: string }>('SELECT status, failure_reason FROM payments WHERE id = $1', [String(expectProblem<PaymentProblem>(res, 'any').paymentId)]);
     expect(rows[0]).toEqual({ status: 'failed', failure_reason: 'psp_unavailable' });
   });
 
@@ -80,7 +80,7 @@ describe('circuit breaker in front of psp', () => {
     expect(f.app.psp.state()).toBe('open');
     await waitFor('breaker half-open again', () => f.app.psp.state() === 'half_open', { timeoutMs: 30_000, intervalMs: 50 });
     const trial = await authorize();
-    expect(expectProblemShape(trial)).toMatchObject({ status: 503, reason: 'psp_unavailable' });
+    expect(expectProblem<PaymentProblem>(trial, 'any')).toMatchObject({ status: 503, reason: 'psp_unavailable' });
     expect(f.app.psp.state()).toBe('open');
     expect(await transitions('open')).toBe(3);
     await f.psp.start();

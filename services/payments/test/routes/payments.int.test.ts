@@ -1,6 +1,7 @@
 // Payments over HTTP against real PostgreSQL and a real psp app on a port.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblemShape, startPayments, type PaymentsFixture } from '../support/payments-fixture.ts';
+import { expectProblem } from '@shopwatch/testkit';
+import { startPayments, type PaymentProblem, type PaymentsFixture } from '../support/payments-fixture.ts';
 
 let f: PaymentsFixture;
 beforeAll(async () => {
@@ -53,7 +54,7 @@ describe('authorise → capture', () => {
     const payment = (await authorize({ orderId: 'order-refund-1' }, newKey())).json<PaymentJson>();
     const early = await post(`/payments/${payment.id}/refund`);
     expect(early.statusCode).toBe(409);
-    expect(expectProblemShape(early).reason).toBe('not_captured');
+    expect(expectProblem<PaymentProblem>(early, 'any').reason).toBe('not_captured');
     await post(`/payments/${payment.id}/capture`);
     const refunded = await post(`/payments/${payment.id}/refund`);
     expect(refunded.statusCode).toBe(200);
@@ -79,13 +80,13 @@ describe('authorise → capture', () => {
     expect(f.psp.store.get(payment.pspAuthorizationId!)?.status).toBe('voided');
     const capture = await post(`/payments/${payment.id}/capture`);
     expect(capture.statusCode).toBe(409);
-    expect(expectProblemShape(capture).reason).toBe('not_authorized');
+    expect(expectProblem<PaymentProblem>(capture, 'any').reason).toBe('not_authorized');
 
     const other = (await authorize({}, newKey())).json<PaymentJson>();
     await post(`/payments/${other.id}/capture`);
     const voidCaptured = await post(`/payments/${other.id}/void`);
     expect(voidCaptured.statusCode).toBe(409);
-    expect(expectProblemShape(voidCaptured).reason).toBe('already_captured');
+    expect(expectProblem<PaymentProblem>(voidCaptured, 'any').reason).toBe('already_captured');
   });
 });
 
@@ -100,7 +101,7 @@ describe('declines and failures', () => {
     expect(await f.metric('shop_payments_psp_retries_total')).toBe(retriesBefore);
     expect(await f.metric('shop_payments_outcomes_total', { operation: 'authorize', outcome: 'declined' })).toBeGreaterThanOrEqual(1);
     const capture = await post(`/payments/${res.json<PaymentJson>().id}/capture`);
-    expect(expectProblemShape(capture)).toMatchObject({ status: 409, reason: 'not_authorized' });
+    expect(expectProblem<PaymentProblem>(capture, 'any')).toMatchObject({ status: 409, reason: 'not_authorized' });
   });
 
   it('retries a transient psp failure under the same psp key: one authorisation', async () => {
@@ -118,7 +119,7 @@ describe('declines and failures', () => {
     const key = newKey();
     const res = await authorize({ cardToken: 'tok_error' }, key);
     expect(res.statusCode).toBe(503);
-    const problem = expectProblemShape(res);
+    const problem = expectProblem<PaymentProblem>(res, 'any');
     expect(problem).toMatchObject({ reason: 'psp_unavailable', dependency: 'psp' });
     expect(res.headers['retry-after']).toBe('1');
     expect(await pspCalls('error')).toBe(errorsBefore + 3);
@@ -133,10 +134,10 @@ describe('declines and failures', () => {
     const rejectedBefore = await pspCalls('rejected');
     const res = await authorize({ amountCents: 5_000_000 }, newKey());
     expect(res.statusCode).toBe(422);
-    expect(expectProblemShape(res).reason).toBe('invalid_amount');
+    expect(expectProblem<PaymentProblem>(res, 'any').reason).toBe('invalid_amount');
     expect(await pspCalls('rejected')).toBe(rejectedBefore + 1);
     const currency = await authorize({ currency: 'XAU' }, newKey());
-    expect(expectProblemShape(currency)).toMatchObject({ status: 422, reason: 'unsupported_currency' });
+    expect(expectProblem<PaymentProblem>(currency, 'any')).toMatchObject({ status: 422, reason: 'unsupported_currency' });
   });
 });
 
@@ -169,7 +170,7 @@ describe('idempotency keys', () => {
     await authorize({ amountCents: 100 }, key);
     const conflict = await authorize({ amountCents: 200 }, key);
     expect(conflict.statusCode).toBe(409);
-    expect(expectProblemShape(conflict).reason).toBe('idempotency_conflict');
+    expect(expectProblem<PaymentProblem>(conflict, 'any').reason).toBe('idempotency_conflict');
   });
 });
 

@@ -2,10 +2,10 @@
 // in the background, a retry under the same idempotency key picks that authorisation up instead of
 // charging again.
 import { PspFaultsFileSchema, type PspFaultsFile } from '@shopwatch/psp';
-import { waitFor } from '@shopwatch/testkit';
+import { expectProblem, waitFor } from '@shopwatch/testkit';
 import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblemShape, startPayments, type PaymentsFixture } from '../support/payments-fixture.ts';
+import { startPayments, type PaymentProblem, type PaymentsFixture } from '../support/payments-fixture.ts';
 
 let f: PaymentsFixture;
 let faults = Value.Default(PspFaultsFileSchema, {}) as PspFaultsFile;
@@ -26,9 +26,9 @@ describe('psp timeouts', () => {
   it('answers 504 timeout, then a retry with the same key gets the authorisation psp made meanwhile', async () => {
     setFaults({ http: { latencyMs: 1_500 } });
     const first = await authorize('timeout-1', 'order-timeout-1');
-    expect(expectProblemShape(first)).toMatchObject({ status: 504, reason: 'timeout', dependency: 'psp' });
+    expect(expectProblem<PaymentProblem>(first, 'any')).toMatchObject({ status: 504, reason: 'timeout', dependency: 'psp' });
     expect(await f.metric('shop_payments_psp_calls_total', { operation: 'authorize', outcome: 'timeout' })).toBe(1);
-    const paymentId = String(expectProblemShape(first).paymentId);
+    const paymentId = String(expectProblem<PaymentProblem>(first, 'any').paymentId);
     const { rows } = await f.pool.query<{ status: string; failure_reason: string }>('SELECT status, failure_reason FROM payments WHERE id = $1', [paymentId]);
     expect(rows[0]).toEqual({ status: 'failed', failure_reason: 'timeout' });
 

@@ -62,7 +62,10 @@ export async function startPayments(options: PaymentsFixtureOptions = {}): Promi
   };
 }
 
-export function expectProblemShape(res: { statusCode: number; headers: Record<string, unknown>; json: <T>() => T }): { status: number; reason?: string; paymentId?: string; [k: string]: unknown } {
-  if (!String(res.headers['content-type']).startsWith('application/problem+json')) throw new Error(`not a problem: ${res.statusCode} ${String(res.headers['content-type'])}`);
-  return res.json();
+/** A payments problem: the platform's fields plus the machine-readable `reason` (and the payment's id, when there is one). */
+export interface PaymentProblem {
+  status: number;
+  reason?: string;
+  paymentId?: string;
+  [k: string]: unknown;
 }
