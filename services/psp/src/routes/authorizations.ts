@@ -1,13 +1,10 @@
-import { problems, ProblemError, type App } from '@shopwatch/platform';
+import { problemResponses, problems, ProblemError, type App } from '@shopwatch/platform';
 import type { FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
 import { decide } from '../domain/decision.ts';
 import type { AuthorizationStore } from '../plugins/authorization-store.ts';
 import type { PspMetrics } from '../plugins/psp-metrics.ts';
 import { Authorization, AuthorizationParams, AuthorizationRequest, IdempotencyHeaders } from '../schemas/authorization.ts';
 import type { PspFaultsFile } from '../faults.ts';
-
-const Problem = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.String() }, { additionalProperties: true });
 
 export interface PspContext {
   store: AuthorizationStore;
@@ -44,7 +41,7 @@ export function registerAuthorizationRoutes(app: App, ctx: PspContext): void {
 
   app.post(
     '/authorizations',
-    { schema: { tags, headers: IdempotencyHeaders, body: AuthorizationRequest, response: { 200: Authorization, 201: Authorization, 400: Problem, 409: Problem, 422: Problem, 500: Problem, 503: Problem } } },
+    { schema: { tags, headers: IdempotencyHeaders, body: AuthorizationRequest, response: { 200: Authorization, 201: Authorization, ...problemResponses(400, 409, 422, 500, 503) } } },
     async (request, reply) => {
       const body = request.body;
       if (body.amountCents > ctx.maxAmountCents) {
@@ -77,7 +74,7 @@ export function registerAuthorizationRoutes(app: App, ctx: PspContext): void {
     },
   );
 
-  app.get('/authorizations/:id', { schema: { tags, params: AuthorizationParams, response: { 200: Authorization, 400: Problem, 404: Problem, 503: Problem } } }, async (request) => {
+  app.get('/authorizations/:id', { schema: { tags, params: AuthorizationParams, response: { 200: Authorization, ...problemResponses(400, 404, 503) } } }, async (request) => {
     const authorization = await ledger(request, () => ctx.store.find(request.params.id));
     if (!authorization) throw problems.notFound(`Authorization ${request.params.id}`);
     return authorization;
@@ -86,7 +83,7 @@ export function registerAuthorizationRoutes(app: App, ctx: PspContext): void {
   for (const operation of ['capture', 'void', 'refund'] as const) {
     app.post(
       `/authorizations/:id/${operation}`,
-      { schema: { tags, params: AuthorizationParams, response: { 200: Authorization, 400: Problem, 404: Problem, 409: Problem, 503: Problem } } },
+      { schema: { tags, params: AuthorizationParams, response: { 200: Authorization, ...problemResponses(400, 404, 409, 503) } } },
       async (request) => {
         const result = await ledger(request, () => ctx.store.change(request.params.id, operation));
         if (result.kind === 'missing') {

@@ -1,6 +1,7 @@
 // psp's routes, one suite for both stores: the unit project runs it on the memory store, the
 // integration project on the PostgreSQL ledger (the store the process uses), so the two cannot drift.
 import { randomUUID } from 'node:crypto';
+import { expectProblem } from '@shopwatch/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PspFixture } from './psp-fixture.ts';
 
@@ -165,14 +166,6 @@ export function authorizationRouteSuite(start: () => Promise<PspFixture>): void 
   });
 
   describe('bad input on every route → 4xx problem+json', () => {
-    function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json: <T>() => T }, what: string) {
-      expect(res.statusCode, what).toBeGreaterThanOrEqual(400);
-      expect(res.statusCode, what).toBeLessThan(500);
-      expect(String(res.headers['content-type']), what).toMatch(/^application\/problem\+json/);
-      const problem = res.json<{ status: unknown; title: unknown }>();
-      expect(problem.status, what).toBe(res.statusCode);
-      expect(typeof problem.title, what).toBe('string');
-    }
 
     it('POST /authorizations refuses malformed bodies and keys and stores nothing', async () => {
       const before = await psp.store.count();
@@ -199,12 +192,12 @@ export function authorizationRouteSuite(start: () => Promise<PspFixture>): void 
         ['bad reference', JSON.stringify({ ...valid, reference: "o'; DROP" })],
       ];
       for (const [what, payload] of cases) {
-        expectProblem(await psp.app.inject({ method: 'POST', url: '/authorizations', headers: { 'content-type': 'application/json' }, payload }), what);
+        expectProblem(await psp.app.inject({ method: 'POST', url: '/authorizations', headers: { 'content-type': 'application/json' }, payload }), 'client', what);
       }
       for (const badKey of ['', 'has space', 'k'.repeat(129), 'ключ']) {
-        expectProblem(await psp.app.inject({ method: 'POST', url: '/authorizations', headers: { 'idempotency-key': badKey }, payload: valid }), `key ${badKey}`);
+        expectProblem(await psp.app.inject({ method: 'POST', url: '/authorizations', headers: { 'idempotency-key': badKey }, payload: valid }), 'client', `key ${badKey}`);
       }
-      expectProblem(await psp.app.inject({ method: 'POST', url: '/authorizations', headers: { 'content-type': 'text/plain' }, payload: 'hi' }), 'text/plain');
+      expectProblem(await psp.app.inject({ method: 'POST', url: '/authorizations', headers: { 'content-type': 'text/plain' }, payload: 'hi' }), 'client', 'text/plain');
       expect((await psp.store.count())).toBe(before);
     });
 
@@ -212,7 +205,7 @@ export function authorizationRouteSuite(start: () => Promise<PspFixture>): void 
       '%s → 4xx problem',
       async (route) => {
         const [method, url] = route.split(' ') as ['GET' | 'POST', string];
-        expectProblem(await psp.app.inject({ method, url }), route);
+        expectProblem(await psp.app.inject({ method, url }), 'client', route);
       },
     );
   });
