@@ -74,7 +74,7 @@ prereqs: ## Install missing Debian packages (PostgreSQL, Redis, Prometheus, Java
 	scripts/setup.sh apt
 
 .PHONY: infra-up
-infra-up: prereqs ## Start local PostgreSQL, Redis, Kafka and Prometheus on loopback (writes .local/infra.env)
+infra-up: prereqs ## Start local PostgreSQL, Redis, Kafka, Prometheus and Jaeger (when built) on loopback (writes .local/infra.env)
 	scripts/infra/up.sh
 
 .PHONY: infra-down
