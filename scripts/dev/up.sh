@@ -42,9 +42,11 @@ while IFS=$'\t' read -r name port extra; do
   echo "dev-up: starting $name on :$port"
   db=()
   if [[ -d "services/$name/migrations" ]]; then ensure_database "$name"; db=(DATABASE_URL="$(database_url "$name")"); fi
+  # Each service follows its own faults file (absent = no faults), so a fault can be turned on and
+  # off at run time without a restart (`scripts/dev/drill-service.sh faults`, the alert drills).
   # The optional third column is extra environment for that service (space-separated NAME=value).
   # shellcheck disable=SC2086
-  env PORT="$port" HOST=127.0.0.1 "${db[@]}" ${extra:-} setsid nohup node "services/$name/src/server.ts" >> ".local/logs/$name.log" 2>&1 < /dev/null &
+  env PORT="$port" HOST=127.0.0.1 FAULTS_FILE="$root/.local/faults/$name.json" "${db[@]}" ${extra:-} setsid nohup node "services/$name/src/server.ts" >> ".local/logs/$name.log" 2>&1 < /dev/null &
   echo $! > ".local/run/dev/$name.pid"
   started+=("$name:$port")
   # Prometheus picks the target up within its file_sd refresh interval.
