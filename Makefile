@@ -63,7 +63,7 @@ test-observability: deps infra-up ## Panels, recording rules and alert drills ag
 	  scripts/dev/down.sh; exit $$status
 
 .PHONY: test
-test: lint typecheck test-unit test-integration test-observability test-containers ## Everything CI runs: lint, typecheck, unit, integration, observability and containers-mode tests
+test: lint typecheck test-unit test-integration test-containers test-observability ## Everything CI runs: lint, typecheck, unit, integration, observability and containers-mode tests
 
 .PHONY: dashboards
 dashboards: deps ## Render every dashboard and rule file the operator would write into .local/rendered/ (OBS_PROFILE=test: rule durations ÷20)

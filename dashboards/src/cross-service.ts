@@ -194,11 +194,18 @@ export function buildCheckoutSagaDashboard(): Dashboard {
         panel({
           id: id(),
           title: 'Compensations by step',
-          description: 'Undo steps the saga ran after a failure (release stock, void or refund the payment, cancel the shipment). Good is a small share of checkouts.',
+          description: 'Undo steps the saga ran after a failure (release stock, void or refund the payment, cancel the shipment). Good is a small share of checkouts; 0 while sagas run without one (no data only when no saga step is recorded at all).',
           visualisation: 'timeseries',
           unit: 'short',
           min: 0,
-          queries: [{ expr: `sum by (step) (rate(shop_saga_step_duration_seconds_count{${NS}, step=~"${COMPENSATION_STEPS.join('|')}"}[$__rate_interval]))`, legend: '{{step}}' }],
+          // A step series exists only once it ran: without a compensation the panel shows 0 as long
+          // as the saga records steps at all, so "no data" still means the metric is missing.
+          queries: [
+            {
+              expr: `sum by (step) (rate(shop_saga_step_duration_seconds_count{${NS}, step=~"${COMPENSATION_STEPS.join('|')}"}[$__rate_interval])) or on() (0 * sum(rate(shop_saga_step_duration_seconds_count{${NS}}[$__rate_interval])))`,
+              legend: '{{step}}',
+            },
+          ],
         }),
         panel({ id: id(), title: 'Sagas in flight', visualisation: 'timeseries', unit: 'short', min: 0, queries: [{ expr: `max(shop_sagas_in_flight{${NS}})` }] }),
         panel({
@@ -227,7 +234,20 @@ export function buildCheckoutSagaDashboard(): Dashboard {
           min: 0,
           queries: [{ expr: `histogram_quantile(0.99, sum by (le, topic) (rate(kafka_handler_duration_seconds_bucket{${NS}}[$__rate_interval])))`, legend: '{{topic}}', exemplar: true }],
         }),
-        panel({ id: id(), title: 'Handler retries by topic', visualisation: 'timeseries', unit: 'short', min: 0, queries: [{ expr: `sum by (topic) (rate(kafka_handler_retries_total{${NS}}[$__rate_interval]))`, legend: '{{topic}}' }] }),
+        panel({
+          id: id(),
+          title: 'Handler retries by topic',
+          description: 'Handler attempts that failed transiently and were retried. 0 while consumers handle messages without a retry; no data only when nothing is consumed.',
+          visualisation: 'timeseries',
+          unit: 'short',
+          min: 0,
+          queries: [
+            {
+              expr: `sum by (topic) (rate(kafka_handler_retries_total{${NS}}[$__rate_interval])) or on() (0 * sum(rate(kafka_messages_consumed_total{${NS}}[$__rate_interval])))`,
+              legend: '{{topic}}',
+            },
+          ],
+        }),
       ],
     },
     {

@@ -6,7 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 [[ -f .local/infra.env ]] || { echo "dev-up: .local/infra.env missing; run make infra-up" >&2; exit 1; }
-mkdir -p .local/logs .local/run/dev
+mkdir -p .local/logs .local/run/dev .local/faults
 set -a; . .local/infra.env; set +a
 
 # A per-checkout development secret, generated once and kept, so tokens survive restarts.

@@ -4,7 +4,7 @@
 // Every read is retried with waitFor: a service may still be settling after the previous drill.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -99,6 +99,8 @@ export async function prepareFaults(name: string): Promise<string> {
 /** Replaces the service's faults file (atomically: the service never reads half a file). */
 export async function setFaults(name: string, faults: object): Promise<void> {
   const file = await prepareFaults(name);
+  // dev-up names every service's file without creating it (absent = no faults).
+  await mkdir(path.dirname(file), { recursive: true });
   await writeFile(`${file}.tmp`, `${JSON.stringify(faults)}\n`);
   await rename(`${file}.tmp`, file);
 }
